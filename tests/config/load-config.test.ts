@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../config/load-config.ts';
+
+const shipped = () => JSON.parse(readFileSync('reelhouse.config.json', 'utf8'));
+
+describe('configuration', () => {
+  it('ships the 11 accounts of the overview, Reporting on the first five', () => {
+    const config = loadConfig();
+    expect(config.accounts).toHaveLength(11);
+    expect(config.accounts.filter((a) => a.workflows.includes('reporting')).map((a) => a.slug)).toEqual([
+      'internet',
+      'intranet',
+      'neo',
+      'research',
+      'research_internal',
+    ]);
+    expect(config.accounts.find((a) => a.slug === 'sumitrust')?.distribution_folder).toBe('SuMi-Trust');
+    expect(Object.isFrozen(config.accounts[0])).toBe(true);
+  });
+
+  it('names the field, the bad value and a good example', () => {
+    const raw = shipped();
+    raw.accounts[2].account_id = 'NEO-ID';
+    raw.reporting.cache_window_days = -5;
+    expect(() => parseConfig(raw)).toThrow(ConfigError);
+    try {
+      parseConfig(raw);
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('accounts.2.account_id');
+      expect(message).toContain('"NEO-ID"');
+      expect(message).toContain('"1197194721001"');
+      expect(message).toContain('reporting.cache_window_days');
+      expect(message).toContain('-5');
+    }
+  });
+
+  it('refuses a distribution folder that is a path, and duplicate slugs', () => {
+    const raw = shipped();
+    raw.accounts[0].distribution_folder = '../../etc';
+    raw.accounts[1].slug = 'internet';
+    expect(() => parseConfig(raw)).toThrow(/accounts\.0\.distribution_folder[\s\S]*accounts\.1\.slug: duplicate slug/);
+  });
+
+  it('refuses unknown keys so a typo is not silently ignored', () => {
+    const raw = shipped();
+    raw.reporting.cache_windw_days = 30;
+    expect(() => parseConfig(raw)).toThrow(/cache_windw_days/);
+  });
+});

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { Warehouse } from './duckdb.ts';
+
+/**
+ * Models are plain SQL files, one table each: models/<layer>/<table>.sql builds <layer>.<table>.
+ * Dependencies are read from the SQL itself (every schema-qualified name it mentions), so there is
+ * no hand-kept list to drift from the code.
+ */
+
+export const MODEL_LAYERS = ['staging', 'intermediate', 'marts'] as const;
+const SOURCE_SCHEMAS = ['raw', 'meta', ...MODEL_LAYERS];
+export const MODELS_DIR = join(import.meta.dirname, '..', 'models');
+
+export interface Model {
+  /** schema.table, e.g. marts.video_cache */
+  readonly name: string;
+  readonly layer: (typeof MODEL_LAYERS)[number];
+  readonly file: string;
+  readonly sql: string;
+  /** sha256 of the file's text: the model's version. */
+  readonly sqlHash: string;
+  /** Other models this one reads, by name. */
+  readonly dependsOn: readonly string[];
+  /** Tables outside the models (raw.*, meta.*) this one reads. */
+  readonly sources: readonly string[];
+}
+
+/** Removes comments and string literals so that names inside them are not taken as dependencies. */
+function stripCommentsAndStrings(sql: string): string {
+  return sql
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/'(?:[^']|'')*'/g, "''");
+}
+
+export function referencedTables(sql: string): string[] {
+  const pattern = new RegExp(`\\b(${SOURCE_SCHEMAS.join('|')})\\.("?)([a-z_][a-z0-9_]*)\\2`, 'gi');
+  const found = new Set<string>();
+  for (const match of stripCommentsAndStrings(sql).matchAll(pattern)) {
+    found.add(`${match[1]!.toLowerCase()}.${match[3]!.toLowerCase()}`);
+  }
+  return [...found].sort();
+}
+
+export function discoverModels(modelsDir = MODELS_DIR): Model[] {
+  const files: Array<{ layer: Model['layer']; file: string }> = [];
+  for (const layer of MODEL_LAYERS) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(join(modelsDir, layer));
+    } catch {
+      continue;
+    }
+    for (const entry of entries.filter((name) => name.endsWith('.sql')).sort()) {
+      files.push({ layer, file: join(modelsDir, layer, entry) });
+    }
+  }
+  const names = new Set(files.map(({ layer, file }) => `${layer}.${basename(file, '.sql')}`));
+  return files.map(({ layer, file }) => {
+    const sql = readFileSync(file, 'utf8');
+    const name = `${layer}.${basename(file, '.sql')}`;
+    const referenced = referencedTables(sql).filter((table) => table !== name);
+    return Object.freeze({
+      name,
+      layer,
+      file,
+      sql,
+      sqlHash: createHash('sha256').update(sql).digest('hex'),
+      dependsOn: referenced.filter((table) => names.has(table)),
+      sources: referenced.filter((table) => !names.has(table)),
+    });
+  });
+}
+
+/** Dependency order (Kahn), ties broken by layer then name so the order is stable across runs. */
+export function orderModels(models: readonly Model[]): Model[] {
+  const byName = new Map(models.map((model) => [model.name, model]));
+  const remaining = new Map(models.map((model) => [model.name, new Set(model.dependsOn.filter((d) => byName.has(d)))]));
+  const rank = (model: Model) => `${MODEL_LAYERS.indexOf(model.layer)}:${model.name}`;
+  const ordered: Model[] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining.entries()]
+      .filter(([, deps]) => deps.size === 0)
+      .map(([name]) => byName.get(name)!)
+      .sort((a, b) => rank(a).localeCompare(rank(b)));
+    if (ready.length === 0) {
+      throw new Error(`Models depend on each other in a cycle: ${[...remaining.keys()].join(', ')}`);
+    }
+    const next = ready[0]!;
+    ordered.push(next);
+    remaining.delete(next.name);
+    for (const deps of remaining.values()) deps.delete(next.name);
+  }
+  return ordered;
+}
+
+/** The models a model feeds, directly or through others. */
+export function downstreamOf(models: readonly Model[], names: Iterable<string>): Set<string> {
+  const result = new Set(names);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const model of models) {
+      if (!result.has(model.name) && model.dependsOn.some((dep) => result.has(dep))) {
+        result.add(model.name);
+        grew = true;
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * Resolves a --select expression: `marts.video_cache` (or just `video_cache`) builds that model;
+ * a trailing `+` adds everything downstream of it. Several may be given, separated by commas or spaces.
+ */
+export function selectModels(models: readonly Model[], selector?: string): Model[] {
+  const ordered = orderModels(models);
+  if (!selector || selector.trim() === '') return ordered;
+  const chosen = new Set<string>();
+  for (const part of selector.split(/[\s,]+/).filter(Boolean)) {
+    const withDownstream = part.endsWith('+');
+    const bare = withDownstream ? part.slice(0, -1) : part;
+    const matches = models.filter((model) => model.name === bare || model.name.split('.')[1] === bare);
+    if (matches.length === 0) {
+      const known = models.map((model) => model.name).join(', ');
+      throw new Error(`No model named "${bare}". Known models: ${known}`);
+    }
+    const names = matches.map((model) => model.name);
+    for (const name of withDownstream ? downstreamOf(models, names) : names) chosen.add(name);
+  }
+  return ordered.filter((model) => chosen.has(model.name));
+}
+
+export interface ModelBuild {
+  readonly model: string;
+  readonly rowCount: number;
+  readonly seconds: number;
+}
+
+/**
+ * Builds the models in order, each in its own transaction so a crash never leaves half a model, and
+ * records hash, rows and seconds in meta.model_builds.
+ */
+export async function buildModels(
+  warehouse: Warehouse,
+  models: readonly Model[],
+  runId: string,
+  onBuilt: (build: ModelBuild) => void = () => undefined,
+): Promise<ModelBuild[]> {
+  const builds: ModelBuild[] = [];
+  for (const model of models) {
+    const started = performance.now();
+    let rowCount = 0;
+    try {
+      await warehouse.transaction(async () => {
+        await warehouse.run(model.sql);
+        rowCount = Number(await warehouse.scalar<string | number>(`SELECT count(*) FROM ${model.name}`));
+        const seconds = (performance.now() - started) / 1000;
+        await warehouse.run(
+          `INSERT INTO meta.model_builds VALUES ($1, $2, $3, $4, $5, now()::TIMESTAMP)`,
+          [runId, model.name, model.sqlHash, rowCount, seconds],
+        );
+      });
+    } catch (error) {
+      const where = relative(process.cwd(), model.file);
+      throw new Error(`Model ${model.name} (${where}) failed: ${(error as Error).message}`, { cause: error });
+    }
+    const build = { model: model.name, rowCount, seconds: (performance.now() - started) / 1000 };
+    builds.push(build);
+    onBuilt(build);
+  }
+  return builds;
+}

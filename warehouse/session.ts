@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type ReelhouseConfig } from '../config/load-config.ts';
+import { applySchema, writeRunSettings } from './bootstrap.ts';
+import { dataDir, type DataDir } from './data-dir.ts';
+import { openWarehouse, type Warehouse } from './duckdb.ts';
+
+/** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
+export interface PipelineSession {
+  readonly config: Readonly<ReelhouseConfig>;
+  readonly dir: DataDir;
+  readonly warehouse: Warehouse;
+  readonly runId: string;
+  readonly asOfDate: string;
+  finish(status: 'succeeded' | 'failed', error?: string): Promise<void>;
+}
+
+export interface SessionOptions {
+  readonly dataDir?: string;
+  readonly configPath?: string;
+  readonly asOf?: string;
+  readonly command: string;
+  readonly config?: Readonly<ReelhouseConfig>;
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function assertIsoDate(value: string, flag = '--as-of'): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new Error(`${flag} must be a date YYYY-MM-DD, got "${value}" (for example 2025-06-30)`);
+  }
+  return value;
+}
+
+export async function openSession(options: SessionOptions): Promise<PipelineSession> {
+  const config = options.config ?? loadConfig(options.configPath);
+  const asOfDate = assertIsoDate(options.asOf ?? todayUtc());
+  const dir = dataDir(options.dataDir);
+  const warehouse = await openWarehouse(dir.workingDb);
+  await applySchema(warehouse);
+  await writeRunSettings(warehouse, config, asOfDate);
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  await warehouse.run(
+    `INSERT INTO meta.runs VALUES ($1, $2, $3::DATE, now()::TIMESTAMP, NULL, 'running', NULL)`,
+    [runId, options.command, asOfDate],
+  );
+  return {
+    config,
+    dir,
+    warehouse,
+    runId,
+    asOfDate,
+    async finish(status, error) {
+      await warehouse.run(
+        `UPDATE meta.runs SET status = $2, finished_at = now()::TIMESTAMP, error = $3 WHERE run_id = $1`,
+        [runId, status, error ?? null],
+      );
+    },
+  };
+}
