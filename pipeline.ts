@@ -45,6 +45,15 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
         await withSession(args, 'build', (session) => buildCommand(session, args.select));
       },
     )
+    .command(
+      'export',
+      'Write the CSV/JSON/Parquet exports from the marts into <data-dir>/exports',
+      (y) => y,
+      async (args) => {
+        const { exportAll } = await import('./warehouse/export/export-command.ts');
+        await withSession(args, 'export', (session) => exportAll(session));
+      },
+    )
     .demandCommand(1, 'Name a command; `pipeline --help` lists them.')
     .strict()
     .help() as unknown as Argv<CommonArgs>;

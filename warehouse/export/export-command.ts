@@ -1,0 +1,22 @@
+import type { PipelineSession } from '../session.ts';
+import type { WrittenFile } from './csv.ts';
+
+/**
+ * `pipeline export`: every export family writes its files from the marts. Each family lives in its own
+ * file and is listed here; a family must work on an empty warehouse too (no Brightcove data, or no events).
+ */
+export type Exporter = (session: PipelineSession) => Promise<WrittenFile[]>;
+
+async function exporters(): Promise<Array<[string, Exporter]>> {
+  return [];
+}
+
+export async function exportAll(session: PipelineSession, log: (line: string) => void = console.log): Promise<WrittenFile[]> {
+  const written: WrittenFile[] = [];
+  for (const [family, exporter] of await exporters()) {
+    const files = await exporter(session);
+    log(`  ${family}: ${files.length} file(s), ${files.reduce((sum, file) => sum + file.rows, 0)} rows`);
+    written.push(...files);
+  }
+  return written;
+}
