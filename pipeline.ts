@@ -25,7 +25,7 @@ async function withSession<T>(args: CommonArgs, command: string, fn: (session: P
     await session.finish('failed', (error as Error).message).catch(() => undefined);
     throw error;
   } finally {
-    session.warehouse.close();
+    session.close();
   }
 }
 

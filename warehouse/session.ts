@@ -3,6 +3,7 @@ import { loadConfig, type ReelhouseConfig } from '../config/load-config.ts';
 import { applySchema, writeRunSettings } from './bootstrap.ts';
 import { dataDir, type DataDir } from './data-dir.ts';
 import { openWarehouse, type Warehouse } from './duckdb.ts';
+import { acquireDataDirLock } from './run-lock.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -12,6 +13,8 @@ export interface PipelineSession {
   readonly runId: string;
   readonly asOfDate: string;
   finish(status: 'succeeded' | 'failed', error?: string): Promise<void>;
+  /** Closes the working file and releases the data dir lock. */
+  close(): void;
 }
 
 export interface SessionOptions {
@@ -39,7 +42,14 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
   const config = options.config ?? loadConfig(options.configPath);
   const asOfDate = assertIsoDate(options.asOf ?? todayUtc());
   const dir = dataDir(options.dataDir);
-  const warehouse = await openWarehouse(dir.workingDb);
+  const lock = acquireDataDirLock(dir.lockFile, options.command);
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse(dir.workingDb);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   await applySchema(warehouse);
   await writeRunSettings(warehouse, config, asOfDate);
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
@@ -58,6 +68,10 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
         `UPDATE meta.runs SET status = $2, finished_at = now()::TIMESTAMP, error = $3 WHERE run_id = $1`,
         [runId, status, error ?? null],
       );
+    },
+    close() {
+      warehouse.close();
+      lock.release();
     },
   };
 }

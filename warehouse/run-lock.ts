@@ -1,0 +1,61 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * One pipeline process per data dir. DuckDB's own file lock would also refuse a second writer, but only
+ * once it reaches the open, and with a message about file locks; this says what is going on, at once.
+ * A lock left by a killed process (its pid no longer alive) is taken over.
+ */
+
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface HeldLock {
+  release(): void;
+}
+
+export function acquireDataDirLock(lockFile: string, command: string): HeldLock {
+  mkdirSync(dirname(lockFile), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, command, started_at: new Date().toISOString() }));
+      closeSync(fd);
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        rmSync(lockFile, { force: true });
+      };
+      process.once('exit', release);
+      return { release };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let holder: { pid?: number; command?: string; started_at?: string } = {};
+      try {
+        holder = JSON.parse(readFileSync(lockFile, 'utf8'));
+      } catch {
+        // A lock file being written this instant, or garbage: treat as held unless clearly stale below.
+      }
+      if (typeof holder.pid === 'number' && !isAlive(holder.pid)) {
+        rmSync(lockFile, { force: true });
+        continue;
+      }
+      throw new DataDirLockedError(
+        `Another reelhouse process is using this data dir (pid ${holder.pid ?? '?'}, \`${holder.command ?? '?'}\` since ${holder.started_at ?? '?'}); ` +
+          `wait for it to finish, or remove ${lockFile} if that process is gone.`,
+      );
+    }
+  }
+  throw new DataDirLockedError(`Could not take the data dir lock ${lockFile}`);
+}
