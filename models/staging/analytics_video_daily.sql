@@ -1,0 +1,88 @@
+-- staging.analytics_video_daily: Analytics API report rows (dimensions=video,date), typed.
+-- Grain: one row per (account_id, video_id, view_date).
+-- Why: each run re-fetches a trailing window, so a day can be in several landed fetches, the early ones
+-- provisional. For every account and day we keep only the rows of the latest *completed* fetch whose
+-- window covers that day (meta.analytics_window_fetches): re-fetched numbers replace the old ones, a
+-- day that came back empty really is empty, and an interrupted fetch (completed_at NULL) is ignored.
+-- Rows without a video id (the API's null video bucket) cannot be attributed to a video and are left out.
+CREATE OR REPLACE TABLE staging.analytics_video_daily AS
+WITH completed_fetches AS (
+    SELECT fetch_id, account_id, window_from, window_to, reconciled
+    FROM meta.analytics_window_fetches
+    WHERE source = 'analytics_video_daily'
+      AND completed_at IS NOT NULL
+),
+
+covered_days AS (
+    SELECT
+        fetch_id,
+        account_id,
+        CAST(covered_day AS DATE) AS view_date
+    FROM completed_fetches,
+        LATERAL unnest(generate_series(CAST(window_from AS TIMESTAMP), CAST(window_to AS TIMESTAMP), INTERVAL 1 DAY)) AS days(covered_day)
+),
+
+latest_fetch_per_day AS (
+    -- fetch_id sorts in fetch order (contract of meta.analytics_window_fetches).
+    SELECT account_id, view_date, max(fetch_id) AS fetch_id
+    FROM covered_days
+    GROUP BY account_id, view_date
+),
+
+report_rows AS (
+    SELECT
+        raw_rows.account_id,
+        raw_rows.fetch_id,
+        raw_rows.item_json,
+        raw_rows.fetched_at,
+        raw_rows.landed_file,
+        TRY_CAST(raw_rows.item_json ->> '$.date' AS DATE) AS view_date,
+        CAST(raw_rows.item_json ->> '$.video' AS VARCHAR) AS video_id
+    FROM raw.analytics_video_daily AS raw_rows
+),
+
+rows_of_latest_fetch AS (
+    SELECT report_rows.*, completed_fetches.reconciled
+    FROM report_rows
+    JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
+    JOIN completed_fetches USING (account_id, fetch_id)
+    WHERE report_rows.video_id IS NOT NULL
+),
+
+deduplicated AS (
+    -- Pages sorted on ties can repeat an item; a repeat carries the same numbers, keep one.
+    SELECT *
+    FROM rows_of_latest_fetch
+    QUALIFY row_number() OVER (
+        PARTITION BY account_id, video_id, view_date
+        ORDER BY fetched_at DESC, landed_file DESC, item_json::VARCHAR DESC
+    ) = 1
+),
+
+final AS (
+    SELECT
+        CAST(account_id AS VARCHAR)                                        AS account_id,
+        CAST(video_id AS VARCHAR)                                          AS video_id,
+        CAST(view_date AS DATE)                                            AS view_date,
+        CAST(coalesce(TRY_CAST(item_json ->> '$.video_view' AS DOUBLE), 0) AS BIGINT)       AS video_view,
+        CAST(coalesce(TRY_CAST(item_json ->> '$.video_impression' AS DOUBLE), 0) AS BIGINT) AS video_impression,
+        CAST(TRY_CAST(item_json ->> '$.play_request' AS DOUBLE) AS BIGINT) AS play_request,
+        TRY_CAST(item_json ->> '$.engagement_score' AS DOUBLE)             AS api_engagement_score,
+        TRY_CAST(item_json ->> '$.video_engagement_1' AS DOUBLE)           AS video_engagement_1,
+        TRY_CAST(item_json ->> '$.video_engagement_25' AS DOUBLE)          AS video_engagement_25,
+        TRY_CAST(item_json ->> '$.video_engagement_50' AS DOUBLE)          AS video_engagement_50,
+        TRY_CAST(item_json ->> '$.video_engagement_75' AS DOUBLE)          AS video_engagement_75,
+        TRY_CAST(item_json ->> '$.video_engagement_100' AS DOUBLE)         AS video_engagement_100,
+        -- A sum of percents over the day's views, not a percentage: engagement = this / video_view.
+        TRY_CAST(item_json ->> '$.video_percent_viewed' AS DOUBLE)         AS video_percent_viewed,
+        TRY_CAST(item_json ->> '$.video_seconds_viewed' AS DOUBLE)         AS video_seconds_viewed,
+        -- The API sends the duration as a string of seconds.
+        TRY_CAST(item_json ->> '$.video_duration' AS DOUBLE)               AS video_duration_s,
+        CAST(item_json ->> '$.video_name' AS VARCHAR)                      AS video_name,
+        CAST(reconciled AS BOOLEAN)                                        AS is_reconciled,
+        CAST(fetch_id AS VARCHAR)                                          AS fetch_id,
+        CAST(fetched_at AS TIMESTAMP)                                      AS fetched_at
+    FROM deduplicated
+)
+
+SELECT * FROM final;

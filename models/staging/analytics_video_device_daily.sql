@@ -1,0 +1,72 @@
+-- staging.analytics_video_device_daily: Analytics API report rows (dimensions=video,date,device_type), typed.
+-- Grain: one row per (account_id, video_id, view_date, device_type).
+-- Why: same rule as staging.analytics_video_daily: for every account and day, the rows of the latest
+-- completed fetch whose window covers that day, so re-fetched provisional days replace old numbers.
+-- A missing device type becomes 'unknown' (it still counts, in the "other" bucket of the marts).
+CREATE OR REPLACE TABLE staging.analytics_video_device_daily AS
+WITH completed_fetches AS (
+    SELECT fetch_id, account_id, window_from, window_to, reconciled
+    FROM meta.analytics_window_fetches
+    WHERE source = 'analytics_video_device_daily'
+      AND completed_at IS NOT NULL
+),
+
+covered_days AS (
+    SELECT
+        fetch_id,
+        account_id,
+        CAST(covered_day AS DATE) AS view_date
+    FROM completed_fetches,
+        LATERAL unnest(generate_series(CAST(window_from AS TIMESTAMP), CAST(window_to AS TIMESTAMP), INTERVAL 1 DAY)) AS days(covered_day)
+),
+
+latest_fetch_per_day AS (
+    SELECT account_id, view_date, max(fetch_id) AS fetch_id
+    FROM covered_days
+    GROUP BY account_id, view_date
+),
+
+report_rows AS (
+    SELECT
+        raw_rows.account_id,
+        raw_rows.fetch_id,
+        raw_rows.item_json,
+        raw_rows.fetched_at,
+        raw_rows.landed_file,
+        TRY_CAST(raw_rows.item_json ->> '$.date' AS DATE)                                  AS view_date,
+        CAST(raw_rows.item_json ->> '$.video' AS VARCHAR)                                  AS video_id,
+        lower(coalesce(nullif(trim(raw_rows.item_json ->> '$.device_type'), ''), 'unknown')) AS device_type
+    FROM raw.analytics_video_device_daily AS raw_rows
+),
+
+rows_of_latest_fetch AS (
+    SELECT report_rows.*, completed_fetches.reconciled
+    FROM report_rows
+    JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
+    JOIN completed_fetches USING (account_id, fetch_id)
+    WHERE report_rows.video_id IS NOT NULL
+),
+
+deduplicated AS (
+    SELECT *
+    FROM rows_of_latest_fetch
+    QUALIFY row_number() OVER (
+        PARTITION BY account_id, video_id, view_date, device_type
+        ORDER BY fetched_at DESC, landed_file DESC, item_json::VARCHAR DESC
+    ) = 1
+),
+
+final AS (
+    SELECT
+        CAST(account_id AS VARCHAR)                                                   AS account_id,
+        CAST(video_id AS VARCHAR)                                                     AS video_id,
+        CAST(view_date AS DATE)                                                       AS view_date,
+        CAST(device_type AS VARCHAR)                                                  AS device_type,
+        CAST(coalesce(TRY_CAST(item_json ->> '$.video_view' AS DOUBLE), 0) AS BIGINT) AS video_view,
+        CAST(reconciled AS BOOLEAN)                                                   AS is_reconciled,
+        CAST(fetch_id AS VARCHAR)                                                     AS fetch_id,
+        CAST(fetched_at AS TIMESTAMP)                                                 AS fetched_at
+    FROM deduplicated
+)
+
+SELECT * FROM final;
