@@ -121,7 +121,7 @@ describe('pipeline plan', () => {
       expect(readdirSync(dataDir).sort()).toEqual(filesBefore);
       expect(await session.warehouse.scalar('SELECT current_database()')).toBe('work');
     } finally {
-      session.warehouse.close();
+      session.close();
     }
   });
 
@@ -141,7 +141,7 @@ describe('pipeline plan', () => {
       expect(later.models[0]!.changedColumns).toEqual([{ column: 'as_of_date', rows: 20 }]);
       expect(renderPlanMarkdown(later)).toContain('the grain is not unique');
     } finally {
-      session.warehouse.close();
+      session.close();
     }
   });
 });
