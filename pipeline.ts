@@ -46,6 +46,15 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
       },
     )
     .command(
+      'check',
+      'Run the data checks (sql/checks/*.sql) on the built marts; fails naming each failing check',
+      (y) => y,
+      async (args) => {
+        const { checkCommand } = await import('./warehouse/checks.ts');
+        await withSession(args, 'check', (session) => checkCommand(session));
+      },
+    )
+    .command(
       'export',
       'Write the CSV/JSON/Parquet exports from the marts into <data-dir>/exports',
       (y) => y,
