@@ -1,0 +1,83 @@
+/**
+ * Date windows for the Analytics API. Dates are `YYYY-MM-DD` strings (the account's days); windows are
+ * inclusive at both ends.
+ */
+
+export interface DateWindow {
+  readonly from: string;
+  readonly to: string;
+}
+
+const DAY_MS = 86_400_000;
+const toMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
+const fromMs = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export const addDays = (date: string, days: number): string => fromMs(toMs(date) + days * DAY_MS);
+export const daysIn = (window: DateWindow): number => Math.round((toMs(window.to) - toMs(window.from)) / DAY_MS) + 1;
+export const formatWindow = (window: DateWindow): string => `${window.from}..${window.to}`;
+
+export function datesOf(window: DateWindow): string[] {
+  return Array.from({ length: daysIn(window) }, (_, index) => addDays(window.from, index));
+}
+
+export interface AnalyticsPlan {
+  /** Fixed windows from history start up to the day before the trailing window: fetched until done. */
+  readonly settled: DateWindow[];
+  /** The trailing window ending at the as-of date: fetched on every run. */
+  readonly trailing: DateWindow | undefined;
+}
+
+/**
+ * Windows of `windowDays` aligned on the history start (so they are the same from run to run),
+ * ending where the trailing re-fetch window of `trailingDays` (ending at as-of) begins.
+ */
+export function planAnalyticsWindows(historyStart: string, asOf: string, windowDays: number, trailingDays: number): AnalyticsPlan {
+  if (toMs(asOf) < toMs(historyStart)) return { settled: [], trailing: undefined };
+  const trailingFrom = trailingDays > 0 ? maxDate(historyStart, addDays(asOf, 1 - trailingDays)) : addDays(asOf, 1);
+  const trailing = trailingDays > 0 ? { from: trailingFrom, to: asOf } : undefined;
+  const lastSettled = addDays(trailingFrom, -1);
+  const settled: DateWindow[] = [];
+  for (let from = historyStart; toMs(from) <= toMs(lastSettled); from = addDays(from, windowDays)) {
+    settled.push({ from, to: minDate(addDays(from, windowDays - 1), lastSettled) });
+  }
+  return { settled, trailing };
+}
+
+/** The runs of consecutive dates of `window` not in `covered`. */
+export function uncoveredParts(window: DateWindow, covered: ReadonlySet<string>): DateWindow[] {
+  const parts: DateWindow[] = [];
+  let start: string | undefined;
+  let previous: string | undefined;
+  for (const date of datesOf(window)) {
+    if (covered.has(date)) {
+      if (start && previous) parts.push({ from: start, to: previous });
+      start = undefined;
+    } else {
+      start ??= date;
+    }
+    previous = date;
+  }
+  if (start && previous) parts.push({ from: start, to: previous });
+  return parts;
+}
+
+export function halves(window: DateWindow): [DateWindow, DateWindow] {
+  const leftDays = Math.ceil(daysIn(window) / 2);
+  const leftTo = addDays(window.from, leftDays - 1);
+  return [
+    { from: window.from, to: leftTo },
+    { from: addDays(leftTo, 1), to: window.to },
+  ];
+}
+
+/** Reconciled data is final; ask for it only once a window ended `afterDays` or more before as-of. */
+export function isSettledForReconciled(window: DateWindow, asOf: string, afterDays: number): boolean {
+  return toMs(window.to) <= toMs(asOf) - afterDays * DAY_MS;
+}
+
+function maxDate(a: string, b: string): string {
+  return toMs(a) >= toMs(b) ? a : b;
+}
+function minDate(a: string, b: string): string {
+  return toMs(a) <= toMs(b) ? a : b;
+}

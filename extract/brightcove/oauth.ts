@@ -1,0 +1,85 @@
+import type { BearerAuth, HttpClient } from '../http.ts';
+import { registerSecret } from '../redact.ts';
+import type { Credential } from './credentials.ts';
+import { ENDPOINT, OAUTH_TOKEN_PATH } from './settings.ts';
+
+/**
+ * Client-credentials tokens, cached per credential. A token is used until a margin before its
+ * `expires_in` runs out (a tenth of its life, between 1 and 60 seconds), never a hard-coded 300;
+ * a 401 from CMS or Analytics invalidates it (the HTTP layer then asks once more). Concurrent callers
+ * share one refresh. Tokens are registered with the redactor the moment they arrive.
+ */
+
+interface CachedToken {
+  readonly value: string;
+  readonly refreshAt: number;
+}
+
+export function refreshMarginMs(expiresInSeconds: number): number {
+  return Math.min(60_000, Math.max(1_000, expiresInSeconds * 100));
+}
+
+export class TokenProvider implements BearerAuth {
+  private cached: CachedToken | undefined;
+  private pending: Promise<string> | undefined;
+  tokensFetched = 0;
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly oauthOrigin: string,
+    private readonly credential: Credential,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async token(): Promise<string> {
+    if (this.cached && this.now() < this.cached.refreshAt) return this.cached.value;
+    this.pending ??= this.fetchToken().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  invalidate(token: string): void {
+    if (this.cached?.value === token) this.cached = undefined;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const basic = Buffer.from(`${this.credential.clientId}:${this.credential.clientSecret}`).toString('base64');
+    registerSecret(basic);
+    const requestedAt = this.now();
+    const response = await this.http.postForm(
+      `${this.oauthOrigin}${OAUTH_TOKEN_PATH}`,
+      'grant_type=client_credentials',
+      { authorization: `Basic ${basic}` },
+      { endpoint: ENDPOINT.token },
+    );
+    const body = response.body as { access_token?: unknown; expires_in?: unknown };
+    if (typeof body.access_token !== 'string' || body.access_token.length === 0) {
+      throw new Error('The OAuth token endpoint answered 200 without an access_token');
+    }
+    registerSecret(body.access_token);
+    const expiresIn = Number(body.expires_in);
+    const lifetimeS = Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 300;
+    this.cached = { value: body.access_token, refreshAt: requestedAt + lifetimeS * 1000 - refreshMarginMs(lifetimeS) };
+    this.tokensFetched += 1;
+    return body.access_token;
+  }
+}
+
+/** One TokenProvider per distinct credential, so accounts sharing a credential share its token. */
+export class TokenCache {
+  private readonly providers = new Map<string, TokenProvider>();
+  constructor(
+    private readonly http: HttpClient,
+    private readonly oauthOrigin: string,
+  ) {}
+  forCredential(credential: Credential): TokenProvider {
+    const key = `${credential.clientId}\u0000${credential.clientSecret}`;
+    let provider = this.providers.get(key);
+    if (!provider) {
+      provider = new TokenProvider(this.http, this.oauthOrigin, credential);
+      this.providers.set(key, provider);
+    }
+    return provider;
+  }
+}

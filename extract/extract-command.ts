@@ -1,0 +1,57 @@
+import { loadConfig } from '../config/load-config.ts';
+import { assertIsoDate, todayUtc, type PipelineSession } from '../warehouse/session.ts';
+import { assertCredentialsFor, loadBrightcoveAccess, type BrightcoveAccess } from './brightcove/credentials.ts';
+import { runExtract, selectAccounts, type ExtractSummary } from './run-extract.ts';
+
+/**
+ * The `pipeline extract` / `pipeline run` entry: finds credentials (or, with --demo, starts the
+ * built-in simulator in-process and points all three base URLs at it), then extracts.
+ */
+
+export interface ExtractArgs {
+  readonly config: string;
+  readonly 'as-of'?: string;
+  readonly accounts?: string;
+  readonly demo?: boolean;
+  readonly secrets?: string;
+}
+
+export interface PreparedExtract {
+  readonly access: BrightcoveAccess;
+  readonly accounts: string[] | undefined;
+  /** The as-of date to use (the demo's simulator is generated up to it). */
+  readonly asOf: string;
+  stop(): Promise<void>;
+}
+
+export function parseAccountList(value: string | undefined): string[] | undefined {
+  const slugs = (value ?? '').split(',').map((slug) => slug.trim()).filter(Boolean);
+  return slugs.length > 0 ? slugs : undefined;
+}
+
+/** Resolves credentials before anything is opened, so a missing secret fails fast with the how-to. */
+export async function prepareExtract(args: ExtractArgs, log: (line: string) => void = console.log): Promise<PreparedExtract> {
+  const config = loadConfig(args.config);
+  const asOf = assertIsoDate(args['as-of'] ?? todayUtc());
+  const accounts = parseAccountList(args.accounts);
+  const slugs = selectAccounts(config.accounts, accounts).map((account) => account.slug);
+  if (!args.demo) {
+    const access = loadBrightcoveAccess(config, { secretsPath: args.secrets });
+    assertCredentialsFor(access, slugs);
+    return { access, accounts, asOf, stop: async () => undefined };
+  }
+  const { startSimulator, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = await import('../simulator/server.ts');
+  const simulator = await startSimulator({ seed: 42, today: asOf, historyStart: config.extract.history_start_date });
+  log(`Demo: the Brightcove simulator serves ${simulator.url} (no credentials, no network)`);
+  const access: BrightcoveAccess = {
+    defaultCredential: { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET },
+    perAccount: {},
+    proxy: {},
+    baseUrls: { oauth: simulator.url, cms: simulator.url, analytics: simulator.url },
+  };
+  return { access, accounts, asOf, stop: () => simulator.stop() };
+}
+
+export function extractWith(prepared: PreparedExtract, session: PipelineSession, log: (line: string) => void = console.log): Promise<ExtractSummary> {
+  return runExtract(session, { access: prepared.access, accounts: prepared.accounts, log });
+}

@@ -1,0 +1,177 @@
+import type { AccountConfig } from '../config/load-config.ts';
+import type { PipelineSession } from '../warehouse/session.ts';
+import { AnalyticsExtractor } from './brightcove/analytics.ts';
+import { CmsExtractor } from './brightcove/cms.ts';
+import { accountLabel, type AccountContext } from './brightcove/account-context.ts';
+import { credentialFor, type BrightcoveAccess } from './brightcove/credentials.ts';
+import { planAnalyticsWindows } from './brightcove/date-windows.ts';
+import { TokenCache } from './brightcove/oauth.ts';
+import { ANALYTICS_REPORTS, CMS_REQUESTS_PER_SECOND, ENDPOINT } from './brightcove/settings.ts';
+import { HttpClient, type RetryPolicy } from './http.ts';
+import { Lander, RAW_SOURCES, type RawSource } from './land.ts';
+import { createProgress } from './progress.ts';
+import { redact } from './redact.ts';
+
+/**
+ * `pipeline extract` (and the first half of `pipeline run`): every selected account's CMS videos and
+ * daily analytics, accounts in parallel, each account's analytics requests one at a time, landed
+ * page by page. A failing account does not stop the others; the run still fails at the end, naming
+ * account, endpoint and window, with every finished page kept for the next run to resume from.
+ */
+
+export interface ExtractOptions {
+  readonly access: BrightcoveAccess;
+  /** Slugs; all configured accounts when absent. */
+  readonly accounts?: readonly string[];
+  readonly policy?: Partial<RetryPolicy>;
+  readonly cmsRequestsPerSecond?: number;
+  readonly tty?: boolean;
+  readonly log?: (line: string) => void;
+  /** Analytics page size override (tests); default `all`. */
+  readonly analyticsPageLimit?: number | 'all';
+}
+
+export interface ExtractSummary {
+  readonly requests: Array<{ endpoint: string; outcome: string; requests: number }>;
+  readonly rowsLanded: Record<RawSource, number>;
+  readonly filesLanded: number;
+  readonly strayFilesRemoved: number;
+  readonly analyticsRequests: number;
+  readonly videos: number;
+  readonly oneRequestPerVideo: number;
+  readonly seconds: number;
+  readonly failures: string[];
+}
+
+export class ExtractFailedError extends Error {
+  override name = 'ExtractFailedError';
+}
+
+/** Retry and timeout settings from the environment, so tests and slow links can tune them without config. */
+export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<RetryPolicy> {
+  const read = (name: string) => {
+    const value = env[name];
+    if (value === undefined || value === '') return undefined;
+    const number = Number(value);
+    if (!Number.isFinite(number) || number < 0) throw new Error(`${name} must be a number of milliseconds, got "${value}" (for example 500)`);
+    return number;
+  };
+  const policy: Partial<{ -readonly [K in keyof RetryPolicy]: RetryPolicy[K] }> = {};
+  const base = read('REELHOUSE_RETRY_BASE_MS');
+  const max = read('REELHOUSE_RETRY_MAX_MS');
+  const processing = read('REELHOUSE_PROCESSING_DELAY_MS');
+  const timeout = read('REELHOUSE_HTTP_TIMEOUT_MS');
+  if (base !== undefined) policy.baseDelayMs = base;
+  if (max !== undefined) policy.maxDelayMs = max;
+  if (processing !== undefined) policy.processingDelayMs = processing;
+  if (timeout !== undefined) policy.timeoutMs = timeout;
+  return policy;
+}
+
+export function selectAccounts(all: readonly AccountConfig[], slugs?: readonly string[]): AccountConfig[] {
+  if (!slugs || slugs.length === 0) return [...all];
+  const unknown = slugs.filter((slug) => !all.some((account) => account.slug === slug));
+  if (unknown.length > 0) {
+    throw new Error(`--accounts: unknown account ${unknown.map((slug) => `"${slug}"`).join(', ')}; configured: ${all.map((a) => a.slug).join(', ')}`);
+  }
+  return all.filter((account) => slugs.includes(account.slug));
+}
+
+export async function runExtract(session: PipelineSession, options: ExtractOptions): Promise<ExtractSummary> {
+  const started = performance.now();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const accounts = selectAccounts(session.config.accounts, options.accounts);
+  const settings = session.config.extract;
+  const lander = new Lander(session.warehouse, session.dir, session.runId);
+  const strayFilesRemoved = await lander.recoverLake();
+  if (strayFilesRemoved > 0) log(`Removed ${strayFilesRemoved} uncommitted file(s) left in the lake by an interrupted run`);
+
+  const http = new HttpClient({
+    policy: { maxAttempts: settings.max_attempts, ...policyFromEnv(), ...options.policy },
+    proxy: options.access.proxy,
+  });
+  const tokens = new TokenCache(http, options.access.baseUrls.oauth);
+  const progress = createProgress({ tty: options.tty ?? Boolean(process.stdout.isTTY), log });
+  const cmsRate = options.cmsRequestsPerSecond ?? (Number(process.env['REELHOUSE_CMS_RPS']) || CMS_REQUESTS_PER_SECOND);
+  const failures: string[] = [];
+
+  try {
+    await Promise.all(
+      accounts.map(async (account) => {
+        const context: AccountContext = {
+          account,
+          http,
+          auth: tokens.forCredential(credentialFor(options.access, account.slug)),
+          lander,
+          cmsOrigin: options.access.baseUrls.cms,
+          analyticsOrigin: options.access.baseUrls.analytics,
+          settings,
+          asOfDate: session.asOfDate,
+          progress: progress.forAccount(account.slug),
+          cmsRequestsPerSecond: cmsRate,
+        };
+        const analytics = new AnalyticsExtractor(context, { pageLimit: options.analyticsPageLimit });
+        // CMS and Analytics are different APIs with separate limits: they run side by side.
+        const [cms, report] = await Promise.allSettled([new CmsExtractor(context).run(), analytics.run()]);
+        for (const outcome of [cms, report]) {
+          if (outcome.status === 'rejected') failures.push(redact(`${accountLabel(account)}: ${(outcome.reason as Error).message}`));
+        }
+      }),
+    );
+  } finally {
+    progress.stop();
+    await recordRequests(lander, session.runId, http).catch((error: Error) => log(`Could not record request counts: ${redact(error.message)}`));
+    await http.close();
+  }
+
+  const videos = Number(
+    (await lander.query<{ videos: string }>(
+      `SELECT count(DISTINCT video_id)::VARCHAR AS videos FROM raw.cms_videos WHERE list_contains($1::VARCHAR[], account_id)`,
+      [`[${accounts.map((account) => `"${account.account_id}"`).join(',')}]`],
+    ))[0]?.videos ?? 0,
+  );
+  const plan = planAnalyticsWindows(settings.history_start_date, session.asOfDate, settings.analytics_window_days, settings.trailing_refetch_days);
+  const windows = plan.settled.length + (plan.trailing ? 1 : 0);
+  const summary: ExtractSummary = {
+    requests: http.counter.entries(),
+    rowsLanded: { ...lander.rowsLanded },
+    filesLanded: lander.filesLanded,
+    strayFilesRemoved,
+    analyticsRequests: http.counter.total(ENDPOINT.analytics),
+    videos,
+    oneRequestPerVideo: videos * windows * Object.keys(ANALYTICS_REPORTS).length,
+    seconds: (performance.now() - started) / 1000,
+    failures,
+  };
+  printSummary(summary, log);
+  if (failures.length > 0) {
+    throw new ExtractFailedError(`Extraction failed for ${failures.length} part(s):\n  ${failures.join('\n  ')}`);
+  }
+  return summary;
+}
+
+async function recordRequests(lander: Lander, runId: string, http: HttpClient): Promise<void> {
+  const entries = http.counter.entries();
+  await lander.commit(
+    [],
+    [
+      { sql: 'DELETE FROM meta.api_requests WHERE run_id = $1', params: [runId] },
+      ...entries.map((entry) => ({
+        sql: 'INSERT INTO meta.api_requests VALUES ($1, $2, $3, $4)',
+        params: [runId, entry.endpoint, entry.outcome, entry.requests],
+      })),
+    ],
+  );
+}
+
+export function printSummary(summary: ExtractSummary, log: (line: string) => void): void {
+  log('Requests by endpoint and outcome:');
+  for (const entry of summary.requests) log(`  ${entry.endpoint.padEnd(26)} ${entry.outcome.padEnd(16)} ${entry.requests}`);
+  log('Rows landed:');
+  for (const source of RAW_SOURCES) log(`  ${source.padEnd(30)} ${summary.rowsLanded[source]}`);
+  log(`Files landed: ${summary.filesLanded}`);
+  log(
+    `Analytics requests: ${summary.analyticsRequests} (one request per video, report and window would need ${summary.oneRequestPerVideo} for ${summary.videos} videos)`,
+  );
+  log(`Time: ${summary.seconds.toFixed(1)} s`);
+}
