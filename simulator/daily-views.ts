@@ -1,0 +1,210 @@
+import { isoOfDay } from './dates.ts';
+import { Rng } from './prng.ts';
+
+/**
+ * Daily analytics per video: who is watched when, and every metric of a (video, date) row. A video's
+ * rows come from its own generator that walks forward from its first day, so moving "today" later only
+ * appends days: the earlier rows stay byte-identical.
+ */
+
+export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet', 'tv', 'other'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+export type DeviceSplit = Record<DeviceType, number>;
+
+/** One (video, date) row with the final (reconciled) numbers; `video` is null for views outside any video. */
+export interface DailyRow {
+  video: string | null;
+  date: string;
+  video_view: number;
+  video_impression: number;
+  play_request: number;
+  video_seconds_viewed: number;
+  /** A SUM of percents over views, as the API defines it. */
+  video_percent_viewed: number;
+  video_engagement_1: number;
+  video_engagement_25: number;
+  video_engagement_50: number;
+  video_engagement_75: number;
+  video_engagement_100: number;
+  /** Seconds, as a string, like the API; null when the video has no duration. */
+  video_duration: string | null;
+  /** video_view split by device type; always sums to video_view. */
+  devices: DeviceSplit;
+}
+
+export const INTEGER_METRICS = ['video_view', 'video_impression', 'play_request', 'video_seconds_viewed'] as const;
+export const FLOAT_METRICS = [
+  'video_percent_viewed',
+  'video_engagement_1',
+  'video_engagement_25',
+  'video_engagement_50',
+  'video_engagement_75',
+  'video_engagement_100',
+] as const;
+export type SummedMetric = (typeof INTEGER_METRICS)[number] | (typeof FLOAT_METRICS)[number];
+
+export type ViewPattern =
+  | { kind: 'random'; dailyProbability: number; typicalViews: number; deviceWeights: readonly number[] }
+  | { kind: 'explicit'; days: ReadonlyArray<{ day: number; views: number }>; deviceWeights: readonly number[] };
+
+export interface ViewProfile {
+  videoId: string;
+  firstDay: number;
+  durationS: number | null;
+  seed: number;
+  pattern: ViewPattern;
+}
+
+export function drawViewPattern(rng: Rng): ViewPattern {
+  const deviceWeights = [0.5 + rng.next() * 0.2, 0.2 + rng.next() * 0.15, 0.03 + rng.next() * 0.06, rng.next() * 0.04, rng.next() * 0.02];
+  const roll = rng.next();
+  if (roll < 0.04) return { kind: 'random', dailyProbability: 1, typicalViews: rng.int(15, 250), deviceWeights };
+  if (roll < 0.35) return { kind: 'random', dailyProbability: 0.05 + rng.next() * 0.2, typicalViews: rng.int(1, 20), deviceWeights };
+  return { kind: 'random', dailyProbability: 0.004 + rng.next() * 0.03, typicalViews: rng.int(1, 3), deviceWeights };
+}
+
+/** Splits `total` into integer parts proportional to `weights` (largest remainder), so parts sum to total. */
+export function splitInteger(total: number, weights: readonly number[]): number[] {
+  let sum = 0;
+  for (const w of weights) sum += w;
+  const parts = new Array<number>(weights.length).fill(0);
+  if (total === 0 || sum <= 0) {
+    parts[0] = total;
+    return parts;
+  }
+  const rests = new Array<number>(weights.length);
+  let assigned = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const exact = (total * (weights[i] ?? 0)) / sum;
+    const whole = Math.floor(exact);
+    parts[i] = whole;
+    rests[i] = exact - whole;
+    assigned += whole;
+  }
+  // Hand the leftover units to the largest remainders (lowest index wins ties): at most length - 1 rounds.
+  for (let missing = total - assigned; missing > 0; missing--) {
+    let best = 0;
+    for (let i = 1; i < rests.length; i++) if ((rests[i] ?? 0) > (rests[best] ?? 0)) best = i;
+    parts[best] = (parts[best] ?? 0) + 1;
+    rests[best] = -1;
+  }
+  return parts;
+}
+
+function devicesOf(parts: readonly number[]): DeviceSplit {
+  return { desktop: parts[0] ?? 0, mobile: parts[1] ?? 0, tablet: parts[2] ?? 0, tv: parts[3] ?? 0, other: parts[4] ?? 0 };
+}
+
+/** All metrics of one row from its view count; impressions-only rows (0 views) are allowed. */
+export function buildRow(rng: Rng, video: string | null, day: number, views: number, durationS: number | null, deviceWeights: readonly number[]): DailyRow {
+  const impressions = views === 0 ? rng.int(1, 4) : views + Math.floor(views * (0.2 + rng.next() * 2));
+  const playRequests = views + Math.floor((impressions - views) * rng.next() * 0.3);
+  const watchedShare = 0.15 + rng.next() * 1.1;
+  const lengthS = durationS ?? 60;
+  const jitter = () => 0.9 + rng.next() * 0.2;
+  // Engagement counts are normalised floats with binary noise (the samples show 3.0000000000000004).
+  const e1 = views * 1.1 * jitter();
+  const e25 = e1 * Math.min(1, watchedShare + 0.2) * jitter();
+  const e50 = e25 * (0.6 + rng.next() * 0.35);
+  const e75 = e50 * (0.6 + rng.next() * 0.35);
+  const e100 = e75 * (0.5 + rng.next() * 0.45);
+  return {
+    video,
+    date: isoOfDay(day),
+    video_view: views,
+    video_impression: impressions,
+    play_request: playRequests,
+    video_seconds_viewed: Math.round(views * watchedShare * lengthS),
+    video_percent_viewed: views * watchedShare * 100 * jitter(),
+    video_engagement_1: e1,
+    video_engagement_25: e25,
+    video_engagement_50: e50,
+    video_engagement_75: e75,
+    video_engagement_100: e100,
+    video_duration: views > 0 && durationS !== null ? String(durationS) : null,
+    devices: devicesOf(splitInteger(views, deviceWeights.map((w) => w * jitter()))),
+  };
+}
+
+/** Rows of one video from its first day through `lastDay` (inclusive). */
+export function rowsOfVideo(profile: ViewProfile, lastDay: number): DailyRow[] {
+  const rng = new Rng(profile.seed);
+  const rows: DailyRow[] = [];
+  const { pattern } = profile;
+  if (pattern.kind === 'explicit') {
+    for (const { day, views } of pattern.days) {
+      if (day >= profile.firstDay && day <= lastDay) rows.push(buildRow(rng, profile.videoId, day, views, profile.durationS, pattern.deviceWeights));
+    }
+    return rows;
+  }
+  for (let day = profile.firstDay - 1 + rng.geometricGap(pattern.dailyProbability); day <= lastDay; day += rng.geometricGap(pattern.dailyProbability)) {
+    const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
+    const weekend = weekday === 0 || weekday === 6 ? 0.55 : 1;
+    const views = Math.round(pattern.typicalViews * weekend * (0.3 + rng.next() * 1.2) - (rng.chance(0.05) ? pattern.typicalViews : 0));
+    rows.push(buildRow(rng, profile.videoId, day, Math.max(0, views), profile.durationS, pattern.deviceWeights));
+  }
+  return rows;
+}
+
+/** The same row as seen before reconciliation: smaller numbers, still internally consistent. */
+export function provisionalRow(row: DailyRow, factor: number): DailyRow {
+  const views = Math.floor(row.video_view * factor);
+  const impressions = Math.max(views, Math.floor(row.video_impression * factor));
+  const deviceParts = splitInteger(views, DEVICE_TYPES.map((d) => row.devices[d]));
+  return {
+    ...row,
+    video_view: views,
+    video_impression: impressions,
+    play_request: Math.min(impressions, Math.max(views, Math.floor(row.play_request * factor))),
+    video_seconds_viewed: Math.floor(row.video_seconds_viewed * factor),
+    video_percent_viewed: row.video_percent_viewed * factor,
+    video_engagement_1: row.video_engagement_1 * factor,
+    video_engagement_25: row.video_engagement_25 * factor,
+    video_engagement_50: row.video_engagement_50 * factor,
+    video_engagement_75: row.video_engagement_75 * factor,
+    video_engagement_100: row.video_engagement_100 * factor,
+    video_duration: views > 0 ? row.video_duration : null,
+    devices: devicesOf(row.video_view === 0 ? [0, 0, 0, 0, 0] : deviceParts),
+  };
+}
+
+export type DeviceRow = Omit<DailyRow, 'devices'> & { device_type: DeviceType };
+
+/**
+ * The row split by device type. Integer metrics split by largest remainder so they sum back exactly,
+ * nested so that views <= play requests <= impressions holds per device too; float metrics split
+ * proportionally. Devices without views or impressions are left out, as the API does.
+ */
+export function deviceRowsOf(row: DailyRow): DeviceRow[] {
+  const views = DEVICE_TYPES.map((d) => row.devices[d]);
+  const weights = row.video_view > 0 ? views : [1, 0, 0, 0, 0];
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const requestExtra = splitInteger(row.play_request - row.video_view, weights);
+  const impressionExtra = splitInteger(row.video_impression - row.play_request, weights);
+  const seconds = splitInteger(row.video_seconds_viewed, weights);
+  const out: DeviceRow[] = [];
+  DEVICE_TYPES.forEach((device, i) => {
+    const deviceViews = views[i] ?? 0;
+    const playRequests = deviceViews + (requestExtra[i] ?? 0);
+    const impressions = playRequests + (impressionExtra[i] ?? 0);
+    if (deviceViews === 0 && impressions === 0) return;
+    const share = (weights[i] ?? 0) / totalWeight;
+    out.push({
+      video: row.video,
+      date: row.date,
+      device_type: device,
+      video_view: deviceViews,
+      video_impression: impressions,
+      play_request: playRequests,
+      video_seconds_viewed: seconds[i] ?? 0,
+      video_percent_viewed: row.video_percent_viewed * share,
+      video_engagement_1: row.video_engagement_1 * share,
+      video_engagement_25: row.video_engagement_25 * share,
+      video_engagement_50: row.video_engagement_50 * share,
+      video_engagement_75: row.video_engagement_75 * share,
+      video_engagement_100: row.video_engagement_100 * share,
+      video_duration: deviceViews > 0 ? row.video_duration : null,
+    });
+  });
+  return out;
+}
