@@ -8,7 +8,10 @@ import type { WrittenFile } from './csv.ts';
 export type Exporter = (session: PipelineSession) => Promise<WrittenFile[]>;
 
 async function exporters(): Promise<Array<[string, Exporter]>> {
-  return [];
+  return [
+    ['harper', (await import('./harper.ts')).harperExporter],
+    ['reporting', (await import('./reporting.ts')).reportingExporter],
+  ];
 }
 
 export async function exportAll(session: PipelineSession, log: (line: string) => void = console.log): Promise<WrittenFile[]> {
