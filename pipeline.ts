@@ -63,6 +63,45 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
         await withSession(args, 'export', (session) => exportAll(session));
       },
     )
+    .command(
+      'plan',
+      'What the model edits since the last build would change (rows, keys, columns), as Markdown for a pull request; writes nothing to the warehouse',
+      (y) => y.option('output', { type: 'string', describe: 'Also write the Markdown to this file' }),
+      async (args) => {
+        const { planCommand } = await import('./warehouse/plan.ts');
+        await withSession(args, 'plan', (session) => planCommand(session, { asOf: args['as-of'], output: args.output }));
+      },
+    )
+    .command(
+      'docs',
+      'Write docs/data-dictionary.md from the mart COMMENTs (no data, no network); --check fails when it is stale or a COMMENT is missing',
+      (y) =>
+        y
+          .option('check', { type: 'boolean', default: false, describe: 'Fail (exit 1) naming what is stale or uncommented, instead of writing' })
+          .option('output', { type: 'string', describe: 'Dictionary file (default: docs/data-dictionary.md)' }),
+      async (args) => {
+        const { docsCommand } = await import('./warehouse/data-dictionary.ts');
+        await docsCommand({ configPath: args.config, check: args.check, output: args.output });
+      },
+    )
+    .command(
+      'distribute',
+      'Copy each Harper account\'s <slug>_cms.csv to {distribution root}/{folder}/{YYYY_MM}/, verified, recorded in meta.deliveries',
+      (y) => y,
+      async (args) => {
+        const { distribute } = await import('./warehouse/distribute.ts');
+        await withSession(args, 'distribute', (session) => distribute(session, console.log));
+      },
+    )
+    .command(
+      'publish',
+      'Replace <data-dir>/reelhouse.duckdb (marts + meta) by atomic rename; refuses after failed checks or an unfinished build',
+      (y) => y,
+      async (args) => {
+        const { publish } = await import('./warehouse/publish.ts');
+        await withSession(args, 'publish', (session) => publish(session, { log: console.log }));
+      },
+    )
     .demandCommand(1, 'Name a command; `pipeline --help` lists them.')
     .strict()
     .help() as unknown as Argv<CommonArgs>;

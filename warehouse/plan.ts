@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { temporaryPathFor } from './atomic-file.ts';
+import { temporaryPathFor, writeFileAtomically } from './atomic-file.ts';
 import { currentCatalog, listColumns, listTables, qualified, replayMacros, type CatalogColumn } from './catalog-objects.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
 import { grainColumns } from './model-grain.ts';
@@ -279,4 +279,14 @@ export async function plan(session: PipelineSession, options: PlanOptions = {}):
     rmSync(scratchFile, { force: true });
     rmSync(`${scratchFile}.wal`, { force: true });
   }
+}
+
+/** `pipeline plan [--output FILE]`: the Markdown on stdout (progress on stderr), and in FILE when given. */
+export async function planCommand(session: PipelineSession, options: PlanOptions & { output?: string }): Promise<PlanReport> {
+  const { renderPlanMarkdown } = await import('./plan-markdown.ts');
+  const report = await plan(session, { log: (line) => console.error(line), ...options });
+  const markdown = renderPlanMarkdown(report);
+  process.stdout.write(markdown);
+  if (options.output) await writeFileAtomically(options.output, markdown);
+  return report;
 }
