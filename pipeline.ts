@@ -29,6 +29,14 @@ async function withSession<T>(args: CommonArgs, command: string, fn: (session: P
   }
 }
 
+/** Options of `extract` and `run`. */
+export function extractOptions<T>(y: Argv<T>) {
+  return y
+    .option('accounts', { type: 'string', describe: 'Comma-separated account slugs (default: all configured)' })
+    .option('demo', { type: 'boolean', default: false, describe: 'Run against the built-in Brightcove simulator: no credentials, no network' })
+    .option('secrets', { type: 'string', describe: 'secrets.json with client_id, client_secret, proxies (default: ./secrets.json)' });
+}
+
 export function cliParser(argv: string[]): Argv<CommonArgs> {
   return yargs(argv)
     .scriptName('pipeline')
@@ -43,6 +51,17 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
       async (args) => {
         const { buildCommand } = await import('./warehouse/build-command.ts');
         await withSession(args, 'build', (session) => buildCommand(session, args.select));
+      },
+    )
+    .command(
+      'ingest-events <paths..>',
+      'Validate player events (NDJSON, CSV, Parquet: files, folders or globs) into the lake and raw.player_events; rejects go to the quarantine',
+      (y) => y.positional('paths', { type: 'string', array: true, demandOption: true, describe: 'Files, folders or globs' }),
+      async (args) => {
+        const { ingestEvents } = await import('./extract/events/ingest-events.ts');
+        await withSession(args, 'ingest-events', (session) =>
+          ingestEvents(session.warehouse, session.dir, session.runId, args.paths as string[]),
+        );
       },
     )
     .command(
@@ -61,6 +80,38 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
       async (args) => {
         const { exportAll } = await import('./warehouse/export/export-command.ts');
         await withSession(args, 'export', (session) => exportAll(session));
+      },
+    )
+    .command(
+      'extract',
+      'Extract Brightcove CMS videos and daily analytics into the lake and raw.* (resumable)',
+      (y) => extractOptions(y),
+      async (args) => {
+        const { prepareExtract, extractWith } = await import('./extract/extract-command.ts');
+        const prepared = await prepareExtract(args);
+        try {
+          await withSession({ ...args, 'as-of': prepared.asOf }, 'extract', (session) => extractWith(prepared, session));
+        } finally {
+          await prepared.stop();
+        }
+      },
+    )
+    .command(
+      'run',
+      'The whole pipeline: extract, then build, check, export, distribute, publish',
+      (y) => extractOptions(y),
+      async (args) => {
+        const { prepareExtract, extractWith } = await import('./extract/extract-command.ts');
+        const { runAfterExtract } = await import('./warehouse/run-stages.ts');
+        const prepared = await prepareExtract(args);
+        try {
+          await withSession({ ...args, 'as-of': prepared.asOf }, 'run', async (session) => {
+            await extractWith(prepared, session);
+            await runAfterExtract(session, console.log);
+          });
+        } finally {
+          await prepared.stop();
+        }
       },
     )
     .command(

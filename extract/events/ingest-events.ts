@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { commitTemporaryFile, writeAtomically } from '../../warehouse/atomic-file.ts';
+import type { DataDir } from '../../warehouse/data-dir.ts';
+import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
+import { formatOf, stageEventFile, type EventFileFormat } from './stage-event-file.ts';
+
+/**
+ * `pipeline ingest-events <path|folder|glob>...`: validates player events, lands the accepted ones in
+ * lake/raw/player_events/event_date=…/ and raw.player_events, the rejected ones in quarantine/ and
+ * raw.player_events_quarantine, and marks the touched (user, session) streams for the engagement mart.
+ * Per file: the Parquet files are written under temporary names and renamed, then one transaction
+ * loads the rows and records the files (meta.landed_files, meta.player_event_files), so a crash leaves
+ * either the whole file loaded or nothing. The same bytes are never loaded twice (sha256).
+ */
+
+export interface FileIngestResult {
+  readonly file: string;
+  readonly format: EventFileFormat;
+  readonly skipped: boolean;
+  readonly read: number;
+  readonly accepted: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+  readonly quarantineReasons: Record<string, number>;
+}
+
+export interface IngestSummary {
+  readonly files: FileIngestResult[];
+  readonly read: number;
+  readonly accepted: number;
+  readonly quarantined: number;
+  readonly duplicates: number;
+}
+
+const CLASSIFY_SQL = readFileSync(join(import.meta.dirname, 'classify-rows.sql'), 'utf8');
+const LAKE_SOURCE = 'player_events';
+const RAW_COLUMNS =
+  'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
+
+/** Files named by the arguments: a file, every event file below a folder, or a glob (DuckDB's glob). */
+export async function expandEventPaths(warehouse: Warehouse, patterns: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const pattern of patterns) {
+    if (existsSync(pattern) && statSync(pattern).isDirectory()) {
+      const walk = (folder: string) => {
+        for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+          const path = join(folder, entry.name);
+          if (entry.isDirectory()) walk(path);
+          else if (formatOf(entry.name) && !entry.name.startsWith('.')) found.add(resolve(path));
+        }
+      };
+      walk(pattern);
+    } else if (existsSync(pattern)) {
+      found.add(resolve(pattern));
+    } else if (/[*?[]/.test(pattern)) {
+      const matches = await warehouse.rows<{ file: string }>(`SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`);
+      if (matches.length === 0) throw new Error(`No file matches ${pattern}`);
+      for (const { file } of matches) found.add(resolve(file));
+    } else {
+      throw new Error(`No such file or folder: ${pattern}`);
+    }
+  }
+  const files = [...found];
+  for (const file of files) {
+    if (!formatOf(file)) throw new Error(`Cannot tell the format of ${file}: name it .ndjson/.jsonl/.json, .csv or .parquet`);
+  }
+  return files;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Deletes player-event Parquet files that no committed load lists (a crash between rename and commit)
+ * and leftover temporary folders, so the lake holds exactly what raw.player_events holds.
+ */
+export async function removeUncommittedEventFiles(warehouse: Warehouse, dir: DataDir): Promise<number> {
+  const root = dir.rawLake(LAKE_SOURCE);
+  if (!existsSync(root)) return 0;
+  const committed = new Set(
+    (await warehouse.rows<{ file_path: string }>(`SELECT file_path FROM meta.landed_files WHERE source = $1`, [LAKE_SOURCE])).map(
+      (row) => row.file_path,
+    ),
+  );
+  let removed = 0;
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const path = join(root, entry.name);
+    if (entry.name.startsWith('.')) {
+      rmSync(path, { recursive: true, force: true });
+      continue;
+    }
+    if (!entry.isDirectory()) continue;
+    for (const file of readdirSync(path)) {
+      if (!committed.has(relative(dir.root, join(path, file)))) {
+        rmSync(join(path, file), { force: true });
+        removed += 1;
+      }
+    }
+  }
+  return removed;
+}
+
+export async function ingestEvents(
+  warehouse: Warehouse,
+  dir: DataDir,
+  runId: string,
+  patterns: readonly string[],
+  log: (line: string) => void = console.log,
+): Promise<IngestSummary> {
+  await removeUncommittedEventFiles(warehouse, dir);
+  const files = await expandEventPaths(warehouse, patterns);
+  const results: FileIngestResult[] = [];
+  for (const file of files) {
+    const result = await ingestEventFile(warehouse, dir, runId, file);
+    results.push(result);
+    const reasons = Object.entries(result.quarantineReasons)
+      .map(([reason, count]) => `${reason} ${count}`)
+      .join(', ');
+    log(
+      result.skipped
+        ? `  ${file}: already ingested (same content), skipped`
+        : `  ${file}: read ${result.read} = accepted ${result.accepted} + quarantined ${result.quarantined}` +
+            ` + duplicates ${result.duplicates}${reasons ? ` (${reasons})` : ''}`,
+    );
+  }
+  const sum = (key: 'read' | 'accepted' | 'quarantined' | 'duplicates') => results.reduce((total, r) => total + r[key], 0);
+  const summary = { files: results, read: sum('read'), accepted: sum('accepted'), quarantined: sum('quarantined'), duplicates: sum('duplicates') };
+  log(
+    `Events: read ${summary.read} = accepted ${summary.accepted} + quarantined ${summary.quarantined} + duplicates ${summary.duplicates}` +
+      ` (${files.length} file(s))`,
+  );
+  return summary;
+}
+
+export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId: string, file: string): Promise<FileIngestResult> {
+  const format = formatOf(file)!;
+  const sha256 = await sha256Of(file);
+  const seen = await warehouse.scalar<string>(`SELECT source_file FROM meta.player_event_files WHERE sha256 = $1`, [sha256]);
+  if (seen !== undefined) {
+    return { file, format, skipped: true, read: 0, accepted: 0, quarantined: 0, duplicates: 0, quarantineReasons: {} };
+  }
+  const loadId = Number(await warehouse.scalar(`SELECT coalesce(max(load_id), 0) + 1 FROM meta.player_event_files`));
+  await stageEventFile(warehouse, file, format);
+  await warehouse.run(`SET VARIABLE ingest_load_id = ${loadId}`);
+  await warehouse.run(`SET VARIABLE ingest_source_file = ${sqlString(file)}`);
+  await warehouse.run(CLASSIFY_SQL);
+
+  const counts = await warehouse.rows<{ outcome: string; reason: string | null; n: string }>(
+    `SELECT outcome, reason, count(*) AS n FROM ingest_classified GROUP BY ALL ORDER BY ALL`,
+  );
+  const total = (outcome: string) => counts.filter((c) => c.outcome === outcome).reduce((s, c) => s + Number(c.n), 0);
+  const quarantineReasons = Object.fromEntries(counts.filter((c) => c.reason).map((c) => [c.reason!, Number(c.n)]));
+  const result: FileIngestResult = {
+    file,
+    format,
+    skipped: false,
+    read: counts.reduce((s, c) => s + Number(c.n), 0),
+    accepted: total('accepted'),
+    quarantined: total('quarantined'),
+    duplicates: total('duplicate'),
+    quarantineReasons,
+  };
+
+  const landed = await landAcceptedEvents(warehouse, dir, loadId, sha256, result.accepted);
+  await writeQuarantineFile(warehouse, dir, loadId, result.quarantined);
+
+  await warehouse.transaction(async () => {
+    await warehouse.run(`INSERT INTO raw.player_events SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted'`);
+    await warehouse.run(
+      `INSERT INTO raw.player_events_quarantine
+       SELECT load_id, source_file, source_row, reason, raw_text FROM ingest_classified WHERE outcome = 'quarantined' ORDER BY source_row`,
+    );
+    for (const landedFile of landed) {
+      await warehouse.run(`INSERT INTO meta.landed_files VALUES ($1, $2, NULL, $3, NULL, NULL, NULL, $4, $5, now()::TIMESTAMP)`, [
+        landedFile.path,
+        LAKE_SOURCE,
+        runId,
+        landedFile.rows,
+        landedFile.bytes,
+      ]);
+    }
+    await warehouse.run(`INSERT INTO meta.player_event_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()::TIMESTAMP)`, [
+      loadId,
+      sha256,
+      file,
+      format,
+      result.read,
+      result.accepted,
+      result.quarantined,
+      result.duplicates,
+      runId,
+    ]);
+    await warehouse.run(
+      `INSERT OR IGNORE INTO meta.engagement_pending_streams
+       SELECT DISTINCT user_id, session_id FROM ingest_classified WHERE outcome = 'accepted'`,
+    );
+  });
+  await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
+  return result;
+}
+
+interface LandedFile {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Writes the accepted rows as Parquet, one file per event_date, under temporary names, then renames them. */
+async function landAcceptedEvents(warehouse: Warehouse, dir: DataDir, loadId: number, sha256: string, accepted: number): Promise<LandedFile[]> {
+  if (accepted === 0) return [];
+  const root = dir.rawLake(LAKE_SOURCE);
+  const temporary = join(root, `.load_${loadId}_${sha256.slice(0, 8)}.tmp`);
+  rmSync(temporary, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  await warehouse.run(
+    `COPY (SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted' ORDER BY event_date, source_row)
+     TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), WRITE_PARTITION_COLUMNS true,
+       FILENAME_PATTERN 'part_{i}')`,
+  );
+  const landed: LandedFile[] = [];
+  for (const partition of readdirSync(temporary).sort()) {
+    const parts = readdirSync(join(temporary, partition)).sort();
+    parts.forEach((part, index) => {
+      const target = join(root, partition, `load_${String(loadId).padStart(6, '0')}_${sha256.slice(0, 8)}_${index}.parquet`);
+      mkdirSync(join(root, partition), { recursive: true });
+      commitTemporaryFile(join(temporary, partition, part), target);
+      landed.push({ path: relative(dir.root, target), rows: 0, bytes: statSync(target).size });
+    });
+  }
+  rmSync(temporary, { recursive: true, force: true });
+  const counted: LandedFile[] = [];
+  for (const file of landed) {
+    const rows = Number(await warehouse.scalar(`SELECT count(*) FROM read_parquet(${sqlString(join(dir.root, file.path))})`));
+    counted.push({ ...file, rows });
+  }
+  return counted;
+}
+
+async function writeQuarantineFile(warehouse: Warehouse, dir: DataDir, loadId: number, quarantined: number): Promise<string | undefined> {
+  if (quarantined === 0) return undefined;
+  const target = join(dir.quarantine, LAKE_SOURCE, `load_${String(loadId).padStart(6, '0')}.parquet`);
+  await writeAtomically(target, async (temporaryPath) => {
+    await warehouse.run(
+      `COPY (SELECT load_id, source_file, source_row, reason, raw_text FROM ingest_classified WHERE outcome = 'quarantined' ORDER BY source_row)
+       TO ${sqlString(temporaryPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  });
+  return target;
+}

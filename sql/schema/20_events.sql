@@ -1,0 +1,77 @@
+-- Player events: the accepted rows, the quarantine, the files seen, and the work the engagement mart
+-- still owes. Every statement is idempotent: the pipeline runs this file at start-up.
+
+-- The event names we accept, case-insensitively, and the canonical type each one means
+-- (player-events.md). Constants, not data: replaced on every start-up so an edit here takes effect.
+CREATE OR REPLACE TABLE meta.player_event_name_aliases AS
+SELECT CAST(alias AS VARCHAR) AS alias, CAST(event_type AS VARCHAR) AS event_type
+FROM (VALUES
+    ('play', 'play'), ('video_play', 'play'), ('start', 'play'), ('video_start', 'play'),
+    ('resume', 'resume'), ('video_resume', 'resume'),
+    ('pause', 'pause'), ('video_pause', 'pause'),
+    ('seek', 'seek'), ('seeked', 'seek'), ('video_seek', 'seek'), ('video_seeked', 'seek'),
+    ('end', 'end'), ('ended', 'end'), ('complete', 'end'), ('video_end', 'end'), ('video_ended', 'end'),
+    ('video_complete', 'end'),
+    ('heartbeat', 'heartbeat'), ('timeupdate', 'heartbeat'), ('progress', 'heartbeat'),
+    ('video_heartbeat', 'heartbeat'), ('video_progress', 'heartbeat')
+) AS aliases(alias, event_type);
+
+-- One row per accepted event, already validated and typed by `pipeline ingest-events`; the same rows
+-- are in lake/raw/player_events/event_date=…/*.parquet. Unique on event_key: ingest keeps the first
+-- copy of an exact duplicate (same eventId, or without one the same user, session, video, canonical
+-- name, timestamp and position) and counts the others as duplicates.
+CREATE TABLE IF NOT EXISTS raw.player_events (
+  event_key UHUGEINT NOT NULL,        -- md5 of the de-duplication key (see extract/events/classify-rows.sql)
+  event_id VARCHAR,                   -- as sent; NULL when the source had none
+  user_id VARCHAR NOT NULL,
+  session_id VARCHAR NOT NULL,
+  video_id VARCHAR NOT NULL,
+  event_name VARCHAR NOT NULL,        -- as sent (any alias, any case)
+  event_type VARCHAR NOT NULL,        -- canonical: play | resume | pause | seek | end | heartbeat
+  event_at TIMESTAMP NOT NULL,        -- UTC
+  position_s DOUBLE NOT NULL,         -- currentTime: player position (for seek: the target)
+  video_duration_s DOUBLE,            -- videoDuration when sent and valid
+  event_date DATE NOT NULL,           -- the lake partition
+  load_id BIGINT NOT NULL,            -- meta.player_event_files.load_id: input order across files
+  source_row BIGINT NOT NULL,         -- line (NDJSON, CSV) or row (Parquet) number in the source file
+  source_file VARCHAR NOT NULL
+);
+
+-- Rejected rows: nothing is dropped. Also written to quarantine/player_events/load_<id>.parquet.
+CREATE TABLE IF NOT EXISTS raw.player_events_quarantine (
+  load_id BIGINT NOT NULL,
+  source_file VARCHAR NOT NULL,
+  source_row BIGINT NOT NULL,         -- line (NDJSON, CSV: the first line of the record) or row (Parquet)
+  reason VARCHAR NOT NULL,            -- malformed_json | malformed_csv | missing_user_id | missing_session_id |
+                                      -- missing_video_id | missing_event_name | unknown_event | bad_timestamp | bad_position
+  raw_text VARCHAR                    -- the line, the CSV record, or the Parquet row as JSON
+);
+
+-- One row per ingested file, keyed by content: the same bytes are never loaded twice.
+CREATE TABLE IF NOT EXISTS meta.player_event_files (
+  load_id BIGINT PRIMARY KEY,
+  sha256 VARCHAR NOT NULL UNIQUE,
+  source_file VARCHAR NOT NULL,
+  file_format VARCHAR NOT NULL,       -- ndjson | csv | parquet
+  rows_read BIGINT NOT NULL,
+  rows_accepted BIGINT NOT NULL,
+  rows_quarantined BIGINT NOT NULL,
+  rows_duplicate BIGINT NOT NULL,
+  run_id VARCHAR NOT NULL,
+  ingested_at TIMESTAMP NOT NULL
+);
+
+-- The (user, sessionId) streams that got new events since marts.user_video_engagement last consumed
+-- them. Written by ingest in the load's transaction; emptied by the mart in its build's transaction.
+CREATE TABLE IF NOT EXISTS meta.engagement_pending_streams (
+  user_id VARCHAR NOT NULL,
+  session_id VARCHAR NOT NULL,
+  PRIMARY KEY (user_id, session_id)
+);
+
+-- What the incremental mart last built with: a different logic hash means a full rebuild.
+CREATE TABLE IF NOT EXISTS meta.engagement_build_state (
+  model VARCHAR PRIMARY KEY,
+  logic_hash VARCHAR NOT NULL,
+  built_at TIMESTAMP NOT NULL
+);
