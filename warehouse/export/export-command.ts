@@ -11,6 +11,7 @@ async function exporters(): Promise<Array<[string, Exporter]>> {
   return [
     ['harper', (await import('./harper.ts')).harperExporter],
     ['reporting', (await import('./reporting.ts')).reportingExporter],
+    ['engagement', (await import('./engagement.ts')).exportEngagement],
   ];
 }
 
