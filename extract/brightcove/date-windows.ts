@@ -70,9 +70,14 @@ export function halves(window: DateWindow): [DateWindow, DateWindow] {
   ];
 }
 
-/** Reconciled data is final; ask for it only once a window ended `afterDays` or more before as-of. */
+/**
+ * Reconciled data is final; ask for it only once a window ended `afterDays` or more before as-of. A
+ * window ends at the midnight after its last day: with as-of 2025-06-30 and 3 days, the last day may be
+ * 2025-06-26 (ended 06-27 00:00). Days after that are still provisional and a reconciled query leaves
+ * them out, which would mark days done that have no final numbers yet.
+ */
 export function isSettledForReconciled(window: DateWindow, asOf: string, afterDays: number): boolean {
-  return toMs(window.to) <= toMs(asOf) - afterDays * DAY_MS;
+  return toMs(window.to) + DAY_MS <= toMs(asOf) - afterDays * DAY_MS;
 }
 
 function maxDate(a: string, b: string): string {
