@@ -153,6 +153,27 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
         await withSession(args, 'publish', (session) => publish(session, { log: console.log }));
       },
     )
+    .command(
+      'simulator',
+      'Serve the Brightcove simulator (OAuth, CMS, Analytics) on 127.0.0.1 until Ctrl-C, and print how to point the pipeline at it',
+      (y) =>
+        y
+          .option('port', { type: 'number', default: 0, describe: 'Port on 127.0.0.1 (0: a free one)' })
+          .option('seed', { type: 'number', default: 1, describe: 'Dataset seed: one seed, byte-identical answers' })
+          .option('today', { type: 'string', describe: "The simulator's today YYYY-MM-DD (default: today, UTC)" })
+          .option('history-start', { type: 'string', default: '2023-01-01', describe: 'First day with views' })
+          .option('videos-per-account', { type: 'number', default: 250, describe: 'Videos in each of the 11 accounts' }),
+      async (args) => {
+        const { runSimulatorCommand } = await import('./simulator/run-command.ts');
+        await runSimulatorCommand({
+          port: args.port,
+          seed: args.seed,
+          today: args.today ?? args['as-of'],
+          historyStart: args['history-start'],
+          videosPerAccount: args['videos-per-account'],
+        });
+      },
+    )
     .demandCommand(1, 'Name a command; `pipeline --help` lists them.')
     .strict()
     .help() as unknown as Argv<CommonArgs>;
