@@ -7,7 +7,8 @@ import { redact, redactUrl } from './redact.ts';
  * The HTTP side shared by every source: one keep-alive connection pool per origin (undici Agent), a
  * proxy when one is configured, and one retry policy. Retried: 429, 5xx, `PROCESSING` bodies,
  * network errors and resets, timeouts, truncated or unparseable JSON; exponential backoff with
- * jitter, `Retry-After` honoured. A 401 refreshes the token once. Every request is counted by
+ * jitter, `Retry-After` honoured. A 401 refreshes the token once and repeats at once; a 401 with the
+ * fresh token counts as a failed attempt. Every request is counted by
  * endpoint and outcome. Errors name account, endpoint and window, never a token or a secret.
  */
 
@@ -342,7 +343,9 @@ export class HttpClient {
       }
       const { code, message } = errorCodeOf(text);
       const processing = code === 'PROCESSING' && status >= 500;
-      const retryable = status === 429 || status >= 500;
+      // A 401 even with a fresh token is retried under the normal budget (a token race, e.g. a
+      // concurrent refresh); a real permission problem still fails after max_attempts, loudly.
+      const retryable = status === 429 || status >= 500 || (status === 401 && refreshed);
       this.counter.add(context.endpoint, processing ? 'processing' : `http_${status}`);
       throw new HttpStatusError(
         status,
