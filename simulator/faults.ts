@@ -7,7 +7,10 @@
 export interface FaultConfig {
   /** Lifetime of issued tokens (also the `expires_in` answered). */
   tokenTtlSeconds: number;
-  /** The next N CMS/Analytics requests get 401 even with a valid token; counts down. */
+  /**
+   * The next N CMS/Analytics requests get 401 even with an unexpired token, which is then revoked (a
+   * refresh fixes it); counts down. A token's first use is exempt, so a client that refreshes once wins.
+   */
   staleToken401: number;
   /** Of every `every` CMS/Analytics requests, the last `length` get 429; Retry-After sent when a number. */
   rateLimitBurst: { every: number; length: number; retryAfterSeconds?: number | null } | null;

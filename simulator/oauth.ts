@@ -15,6 +15,7 @@ export interface TokenAnswer {
 
 export class TokenStore {
   private expiries = new Map<string, number>();
+  private used = new Set<string>();
 
   issue(ttlSeconds: number, nowMs: number): string {
     const token = `SIM-${randomBytes(24).toString('base64url')}`;
@@ -30,6 +31,17 @@ export class TokenStore {
       return false;
     }
     return true;
+  }
+
+  /** Records a use; true when the token had been used before (a fresh token is never "stale"). */
+  markUsed(token: string): boolean {
+    const before = this.used.has(token);
+    this.used.add(token);
+    return before;
+  }
+
+  revoke(token: string): void {
+    this.expiries.delete(token);
   }
 }
 

@@ -134,7 +134,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const authorize = (req: IncomingMessage, params: URLSearchParams) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? params.get('access_token');
     if (!bearer || !state.tokens.isValid(bearer, Date.now())) throw unauthorized();
-    if (faults.takeStaleToken()) throw unauthorized();
+    // A stale token is one the server dropped before its expires_in: it stays dead, a new one works.
+    if (state.tokens.markUsed(bearer) && faults.takeStaleToken()) {
+      state.tokens.revoke(bearer);
+      throw unauthorized();
+    }
     const burst = faults.burst();
     if (burst) {
       const headers: Record<string, string> = burst.retryAfterSeconds === null ? {} : { 'retry-after': String(burst.retryAfterSeconds) };

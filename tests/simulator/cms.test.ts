@@ -49,11 +49,17 @@ describe('simulator OAuth', () => {
     expect(JSON.parse(expired.text)).toEqual([{ error_code: 'UNAUTHORIZED', message: 'Permission denied.' }]);
   });
 
-  it('answers 401 to the next N requests when a stale token is simulated', async () => {
-    sim.setFaults({ staleToken401: 2 });
-    expect((await get(sim.url, videosPath('limit=1'), token)).status).toBe(401);
-    expect((await get(sim.url, videosPath('limit=1'), token)).status).toBe(401);
-    expect((await get(sim.url, videosPath('limit=1'), token)).status).toBe(200);
+  it('answers 401 to the next N requests when a stale token is simulated; a refreshed token works', async () => {
+    sim.setFaults({ staleToken401: 1 });
+    const first = await accessToken(sim.url);
+    expect((await get(sim.url, videosPath('limit=1'), first)).status).toBe(200);
+    const stale = await get(sim.url, videosPath('limit=1'), first);
+    expect(stale.status).toBe(401);
+    expect(JSON.parse(stale.text)).toEqual([{ error_code: 'UNAUTHORIZED', message: 'Permission denied.' }]);
+    expect((await get(sim.url, videosPath('limit=1'), first)).status).toBe(401);
+    const refreshed = await accessToken(sim.url);
+    expect((await get(sim.url, videosPath('limit=1'), refreshed)).status).toBe(200);
+    expect((await get(sim.url, videosPath('limit=1'), refreshed)).status).toBe(200);
   });
 });
 
