@@ -85,7 +85,7 @@ async function stageParquet(warehouse: Warehouse, path: string): Promise<void> {
 
 /** CSV: header row names the fields; a record that cannot be parsed or has the wrong width is malformed_csv. */
 async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
-  const appender = await warehouse.connection.createAppender('ingest_rows', 'temp');
+  const appender = await warehouse.connection.createAppender('ingest_rows', 'main', 'temp');
   let header: string[] | undefined;
   let fieldIndex: Array<number | undefined> = [];
   const append = (line: number, raw: string, error: string | null, values: Array<string | undefined>) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import { ingestEvents, type IngestSummary } from '../../extract/events/ingest-events.ts';
+import { sqlString } from '../../warehouse/duckdb.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
 
@@ -28,12 +29,13 @@ export async function ingestLines(session: PipelineSession, events: readonly (Ev
 
 /** Catalog durations as the CMS would send them (raw.cms_videos → staging.cms_videos). */
 export async function addCatalogDurations(session: PipelineSession, durations: Record<string, number>): Promise<void> {
-  for (const [videoId, seconds] of Object.entries(durations)) {
-    await session.warehouse.run(
-      `INSERT INTO raw.cms_videos VALUES ('1197194721001', $1, $2, 'http://127.0.0.1/test', now()::TIMESTAMP, 'test', 'test.parquet')`,
-      [videoId, JSON.stringify({ id: videoId, name: videoId, state: 'ACTIVE', duration: Math.round(seconds * 1000) })],
-    );
-  }
+  const entries = Object.entries(durations);
+  if (entries.length === 0) return;
+  const values = entries.map(([videoId, seconds]) => {
+    const item = JSON.stringify({ id: videoId, name: videoId, state: 'ACTIVE', duration: Math.round(seconds * 1000) });
+    return `('1197194721001', ${sqlString(videoId)}, ${sqlString(item)}, 'http://127.0.0.1/test', now()::TIMESTAMP, 'test', 'test.parquet')`;
+  });
+  await session.warehouse.run(`INSERT INTO raw.cms_videos VALUES ${values.join(', ')}`);
 }
 
 /** Builds the staging CMS model and the engagement models (what `pipeline build` runs for them). */
