@@ -30,58 +30,72 @@ latest_fetch_per_day AS (
 ),
 
 report_rows AS (
+    -- One parse per item (json_transform is lenient: a value of the wrong type becomes NULL).
     SELECT
         raw_rows.account_id,
         raw_rows.fetch_id,
-        raw_rows.item_json,
         raw_rows.fetched_at,
         raw_rows.landed_file,
-        TRY_CAST(raw_rows.item_json ->> '$.date' AS DATE) AS view_date,
-        CAST(raw_rows.item_json ->> '$.video' AS VARCHAR) AS video_id
+        hash(CAST(raw_rows.item_json AS VARCHAR)) AS item_hash,
+        json_transform(raw_rows.item_json, '{
+            "video": "VARCHAR", "date": "VARCHAR", "video_name": "VARCHAR", "video_duration": "DOUBLE",
+            "video_view": "DOUBLE", "video_impression": "DOUBLE", "play_request": "DOUBLE", "engagement_score": "DOUBLE",
+            "video_engagement_1": "DOUBLE", "video_engagement_25": "DOUBLE", "video_engagement_50": "DOUBLE",
+            "video_engagement_75": "DOUBLE", "video_engagement_100": "DOUBLE",
+            "video_percent_viewed": "DOUBLE", "video_seconds_viewed": "DOUBLE"
+        }') AS item
     FROM raw.analytics_video_daily AS raw_rows
 ),
 
-rows_of_latest_fetch AS (
-    SELECT report_rows.*, completed_fetches.reconciled
+parsed_rows AS (
+    SELECT
+        account_id, fetch_id, fetched_at, landed_file, item_hash, item.*,
+        TRY_CAST(item.date AS DATE) AS view_date
     FROM report_rows
+),
+
+rows_of_latest_fetch AS (
+    SELECT parsed_rows.*, completed_fetches.reconciled
+    FROM parsed_rows
     JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
     JOIN completed_fetches USING (account_id, fetch_id)
-    WHERE report_rows.video_id IS NOT NULL
+    WHERE parsed_rows.video IS NOT NULL
 ),
 
 deduplicated AS (
-    -- Pages sorted on ties can repeat an item; a repeat carries the same numbers, keep one.
+    -- Pages sorted on ties can repeat an item; a repeat carries the same numbers, keep one (the hash
+    -- of the item's text only makes the choice the same on every build).
     SELECT *
     FROM rows_of_latest_fetch
     QUALIFY row_number() OVER (
-        PARTITION BY account_id, video_id, view_date
-        ORDER BY fetched_at DESC, landed_file DESC, item_json::VARCHAR DESC
+        PARTITION BY account_id, video, view_date
+        ORDER BY fetched_at DESC, landed_file DESC, item_hash
     ) = 1
 ),
 
 final AS (
     SELECT
-        CAST(account_id AS VARCHAR)                                        AS account_id,
-        CAST(video_id AS VARCHAR)                                          AS video_id,
-        CAST(view_date AS DATE)                                            AS view_date,
-        CAST(coalesce(TRY_CAST(item_json ->> '$.video_view' AS DOUBLE), 0) AS BIGINT)       AS video_view,
-        CAST(coalesce(TRY_CAST(item_json ->> '$.video_impression' AS DOUBLE), 0) AS BIGINT) AS video_impression,
-        CAST(TRY_CAST(item_json ->> '$.play_request' AS DOUBLE) AS BIGINT) AS play_request,
-        TRY_CAST(item_json ->> '$.engagement_score' AS DOUBLE)             AS api_engagement_score,
-        TRY_CAST(item_json ->> '$.video_engagement_1' AS DOUBLE)           AS video_engagement_1,
-        TRY_CAST(item_json ->> '$.video_engagement_25' AS DOUBLE)          AS video_engagement_25,
-        TRY_CAST(item_json ->> '$.video_engagement_50' AS DOUBLE)          AS video_engagement_50,
-        TRY_CAST(item_json ->> '$.video_engagement_75' AS DOUBLE)          AS video_engagement_75,
-        TRY_CAST(item_json ->> '$.video_engagement_100' AS DOUBLE)         AS video_engagement_100,
+        CAST(account_id AS VARCHAR)                            AS account_id,
+        CAST(video AS VARCHAR)                                 AS video_id,
+        CAST(view_date AS DATE)                                AS view_date,
+        CAST(coalesce(video_view, 0) AS BIGINT)                AS video_view,
+        CAST(coalesce(video_impression, 0) AS BIGINT)          AS video_impression,
+        CAST(play_request AS BIGINT)                           AS play_request,
+        CAST(engagement_score AS DOUBLE)                       AS api_engagement_score,
+        CAST(video_engagement_1 AS DOUBLE)                     AS video_engagement_1,
+        CAST(video_engagement_25 AS DOUBLE)                    AS video_engagement_25,
+        CAST(video_engagement_50 AS DOUBLE)                    AS video_engagement_50,
+        CAST(video_engagement_75 AS DOUBLE)                    AS video_engagement_75,
+        CAST(video_engagement_100 AS DOUBLE)                   AS video_engagement_100,
         -- A sum of percents over the day's views, not a percentage: engagement = this / video_view.
-        TRY_CAST(item_json ->> '$.video_percent_viewed' AS DOUBLE)         AS video_percent_viewed,
-        TRY_CAST(item_json ->> '$.video_seconds_viewed' AS DOUBLE)         AS video_seconds_viewed,
+        CAST(video_percent_viewed AS DOUBLE)                   AS video_percent_viewed,
+        CAST(video_seconds_viewed AS DOUBLE)                   AS video_seconds_viewed,
         -- The API sends the duration as a string of seconds.
-        TRY_CAST(item_json ->> '$.video_duration' AS DOUBLE)               AS video_duration_s,
-        CAST(item_json ->> '$.video_name' AS VARCHAR)                      AS video_name,
-        CAST(reconciled AS BOOLEAN)                                        AS is_reconciled,
-        CAST(fetch_id AS VARCHAR)                                          AS fetch_id,
-        CAST(fetched_at AS TIMESTAMP)                                      AS fetched_at
+        CAST(video_duration AS DOUBLE)                         AS video_duration_s,
+        CAST(video_name AS VARCHAR)                            AS video_name,
+        CAST(reconciled AS BOOLEAN)                            AS is_reconciled,
+        CAST(fetch_id AS VARCHAR)                              AS fetch_id,
+        CAST(fetched_at AS TIMESTAMP)                          AS fetched_at
     FROM deduplicated
 )
 

@@ -27,24 +27,33 @@ latest_fetch_per_day AS (
 ),
 
 report_rows AS (
+    -- One parse per item (json_transform is lenient: a value of the wrong type becomes NULL).
     SELECT
         raw_rows.account_id,
         raw_rows.fetch_id,
-        raw_rows.item_json,
         raw_rows.fetched_at,
         raw_rows.landed_file,
-        TRY_CAST(raw_rows.item_json ->> '$.date' AS DATE)                                  AS view_date,
-        CAST(raw_rows.item_json ->> '$.video' AS VARCHAR)                                  AS video_id,
-        lower(coalesce(nullif(trim(raw_rows.item_json ->> '$.device_type'), ''), 'unknown')) AS device_type
+        hash(CAST(raw_rows.item_json AS VARCHAR)) AS item_hash,
+        json_transform(raw_rows.item_json, '{"video": "VARCHAR", "date": "VARCHAR", "device_type": "VARCHAR", "video_view": "DOUBLE"}') AS item
     FROM raw.analytics_video_device_daily AS raw_rows
 ),
 
-rows_of_latest_fetch AS (
-    SELECT report_rows.*, completed_fetches.reconciled
+parsed_rows AS (
+    SELECT
+        account_id, fetch_id, fetched_at, landed_file, item_hash,
+        item.video                                                             AS video_id,
+        TRY_CAST(item.date AS DATE)                                            AS view_date,
+        lower(coalesce(nullif(trim(item.device_type), ''), 'unknown'))         AS device_type,
+        item.video_view                                                        AS video_view
     FROM report_rows
+),
+
+rows_of_latest_fetch AS (
+    SELECT parsed_rows.*, completed_fetches.reconciled
+    FROM parsed_rows
     JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
     JOIN completed_fetches USING (account_id, fetch_id)
-    WHERE report_rows.video_id IS NOT NULL
+    WHERE parsed_rows.video_id IS NOT NULL
 ),
 
 deduplicated AS (
@@ -52,7 +61,7 @@ deduplicated AS (
     FROM rows_of_latest_fetch
     QUALIFY row_number() OVER (
         PARTITION BY account_id, video_id, view_date, device_type
-        ORDER BY fetched_at DESC, landed_file DESC, item_json::VARCHAR DESC
+        ORDER BY fetched_at DESC, landed_file DESC, item_hash
     ) = 1
 ),
 
@@ -62,7 +71,7 @@ final AS (
         CAST(video_id AS VARCHAR)                                                     AS video_id,
         CAST(view_date AS DATE)                                                       AS view_date,
         CAST(device_type AS VARCHAR)                                                  AS device_type,
-        CAST(coalesce(TRY_CAST(item_json ->> '$.video_view' AS DOUBLE), 0) AS BIGINT) AS video_view,
+        CAST(coalesce(video_view, 0) AS BIGINT)                                       AS video_view,
         CAST(reconciled AS BOOLEAN)                                                   AS is_reconciled,
         CAST(fetch_id AS VARCHAR)                                                     AS fetch_id,
         CAST(fetched_at AS TIMESTAMP)                                                 AS fetched_at
