@@ -40,3 +40,12 @@ describe('redact', () => {
     expect(redactUrl(url)).toBe(url);
   });
 });
+
+describe('parseJsonKeepingIds fast path', () => {
+  it('gives the same result whether or not the pre-check sends the body through the tokenizer', () => {
+    const quoted = '{"items":[{"video":"1698990613556232930","date":"2025-01-01","video_view":2,"name":"12345678901234567890 in a name"}]}';
+    expect(parseJsonKeepingIds(quoted)).toEqual(JSON.parse(quoted));
+    const unquoted = '{"items":[{"video":1698990613556232930,"video_view":2}],"item_count":1}';
+    expect(parseJsonKeepingIds(unquoted)).toEqual({ items: [{ video: '1698990613556232930', video_view: 2 }], item_count: 1 });
+  });
+});
