@@ -49,7 +49,7 @@ export function cmsColumnSql(column: string, alias: string): string {
   if (column === 'account_id') expression = `${alias}.account_id`;
   else if (column === 'id') expression = `${alias}.video_id`;
   else if (TIMESTAMP_COLUMNS.has(column)) expression = isoTimestampSql(`${alias}.${column}`);
-  else if (column === 'tags') expression = `array_to_string(${alias}.tags, ',')`;
+  else if (column === 'tags') expression = `nullif(array_to_string(${alias}.tags, ','), '')`;
   else expression = jsonCellSql(`${alias}.item_json`, column);
   return `CAST(${expression} AS VARCHAR) AS ${sqlIdent(column)}`;
 }

@@ -28,7 +28,7 @@ const REPORTING_CATALOG_COLUMNS = [
   `c.duration_ms AS duration`,
   `c.state`,
   `c.reference_id`,
-  `array_to_string(c.tags, ',') AS tags`,
+  `nullif(array_to_string(c.tags, ','), '') AS tags`,
   `c.cf_video_content_type AS video_content_type`,
   `c.cf_video_length AS video_length`,
   `c.cf_video_category AS video_category`,
@@ -55,7 +55,7 @@ function dailyAnalyticsQuery(session: PipelineSession, where: string): string {
       d.cf_country AS country,
       d.cf_language AS language,
       d.cf_business_unit AS business_unit,
-      array_to_string(d.tags, ',') AS tags,
+      nullif(array_to_string(d.tags, ','), '') AS tags,
       d.reference_id,
       DATE ${sqlString(session.asOfDate)} AS report_generated_on
     FROM marts.daily_analytics_multi_year AS d
