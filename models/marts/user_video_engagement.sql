@@ -64,10 +64,14 @@ affected_streams AS (
 ),
 
 scope_events AS (
-    SELECT * FROM staging.player_events
+    -- Only the columns the rules need: every window below carries its rows' columns along.
+    SELECT user_id, session_id, video_id, event_type, event_at, position_s, input_order
+    FROM staging.player_events
     WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
     UNION ALL
-    SELECT events.* FROM staging.player_events AS events
+    SELECT events.user_id, events.session_id, events.video_id, events.event_type, events.event_at,
+           events.position_s, events.input_order
+    FROM staging.player_events AS events
     SEMI JOIN affected_streams AS streams
         ON events.user_id = streams.user_id AND events.session_id = streams.session_id
     WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
@@ -86,7 +90,9 @@ stream_neighbours AS (
         lead(e.event_type) OVER stream                                  AS next_event_type,
         lead(e.position_s) OVER stream                                  AS next_position_s
     FROM scope_events AS e
-    WINDOW stream AS (PARTITION BY e.user_id, e.session_id ORDER BY e.event_at, e.input_order)
+    -- Partitioned by two independent hashes of the ids (128 bits): sorting on them is far cheaper
+    -- than on the id strings, and a collision is as likely as an md5 collision.
+    WINDOW stream AS (PARTITION BY hash(e.user_id, e.session_id), hash(e.session_id, e.user_id) ORDER BY e.event_at, e.input_order)
 ),
 
 viewing_session_starts AS (
@@ -119,9 +125,9 @@ playing_states AS (
         last_value(CASE WHEN v.starts_run THEN v.stream_index END IGNORE NULLS) OVER before_here           AS previous_run_start_index
     FROM viewing_session_starts AS v
     WINDOW
-        upto_here AS (PARTITION BY v.user_id, v.session_id ORDER BY v.event_at, v.input_order
+        upto_here AS (PARTITION BY hash(v.user_id, v.session_id), hash(v.session_id, v.user_id) ORDER BY v.event_at, v.input_order
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-        before_here AS (PARTITION BY v.user_id, v.session_id ORDER BY v.event_at, v.input_order
+        before_here AS (PARTITION BY hash(v.user_id, v.session_id), hash(v.session_id, v.user_id) ORDER BY v.event_at, v.input_order
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
 
@@ -209,7 +215,8 @@ idle_skips AS (
             lag(sk.last_known_position_s) OVER same_video AS previous_known_position_s,
             lag(sk.viewing_session_no) OVER same_video    AS previous_same_video_session_no
         FROM segment_skips AS sk
-        WINDOW same_video AS (PARTITION BY sk.user_id, sk.session_id, sk.video_id ORDER BY sk.event_at, sk.input_order)
+        WINDOW same_video AS (PARTITION BY hash(sk.user_id, sk.session_id, sk.video_id), hash(sk.video_id, sk.session_id, sk.user_id)
+                              ORDER BY sk.event_at, sk.input_order)
     ) AS k
     CROSS JOIN settings AS s
 ),
@@ -236,7 +243,7 @@ merged_intervals AS (
     FROM (
         SELECT
             user_id, video_id, segment_start_s, segment_end_s,
-            max(segment_end_s) OVER (PARTITION BY user_id, video_id ORDER BY segment_start_s, segment_end_s
+            max(segment_end_s) OVER (PARTITION BY hash(user_id, video_id), hash(video_id, user_id) ORDER BY segment_start_s, segment_end_s
                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS running_max_end_s
         FROM session_completions
         WHERE segment_length_s > 0
