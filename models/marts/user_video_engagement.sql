@@ -391,6 +391,8 @@ WITH pending_pairs AS (
     FROM staging.player_events AS events
     SEMI JOIN meta.engagement_pending_streams AS pending
         ON events.user_id = pending.user_id AND events.session_id = pending.session_id
+    -- a full rebuild recomputes every pair anyway: do not scan for them
+    WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
 ),
 
 built_durations AS (
@@ -409,12 +411,12 @@ pairs_of_changed_videos AS (
     SELECT DISTINCT events.user_id, events.video_id
     FROM staging.player_events AS events
     SEMI JOIN changed_videos USING (video_id)
+    WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
 )
 
 SELECT user_id, video_id FROM pending_pairs
 UNION
-SELECT user_id, video_id FROM pairs_of_changed_videos
-WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode);
+SELECT user_id, video_id FROM pairs_of_changed_videos;
 
 -- 5 -------------------------------------------------------------------------------------------------
 DELETE FROM marts.user_video_engagement
