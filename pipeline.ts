@@ -107,6 +107,10 @@ export function cliParser(argv: string[]): Argv<CommonArgs> {
         try {
           await withSession({ ...args, 'as-of': prepared.asOf }, 'run', async (session) => {
             await extractWith(prepared, session);
+            if (prepared.demoEventVideos) {
+              const { ingestDemoEvents } = await import('./extract/events/demo-events.ts');
+              await ingestDemoEvents(session, prepared.demoEventVideos);
+            }
             await runAfterExtract(session, console.log);
           });
         } finally {

@@ -1,6 +1,8 @@
 import { loadConfig } from '../config/load-config.ts';
 import { assertIsoDate, todayUtc, type PipelineSession } from '../warehouse/session.ts';
 import { assertCredentialsFor, loadBrightcoveAccess, type BrightcoveAccess } from './brightcove/credentials.ts';
+import { demoEventVideos } from './events/demo-events.ts';
+import type { SampleVideo } from './events/sample-events.ts';
 import { runExtract, selectAccounts, type ExtractSummary } from './run-extract.ts';
 
 /**
@@ -21,6 +23,8 @@ export interface PreparedExtract {
   readonly accounts: string[] | undefined;
   /** The as-of date to use (the demo's simulator is generated up to it). */
   readonly asOf: string;
+  /** Demo only: videos of the simulator's catalog to generate sample player events for. */
+  readonly demoEventVideos?: SampleVideo[];
   stop(): Promise<void>;
 }
 
@@ -49,7 +53,8 @@ export async function prepareExtract(args: ExtractArgs, log: (line: string) => v
     proxy: {},
     baseUrls: { oauth: simulator.url, cms: simulator.url, analytics: simulator.url },
   };
-  return { access, accounts, asOf, stop: () => simulator.stop() };
+  const catalog = Object.values(simulator.dataset.videos).flat();
+  return { access, accounts, asOf, demoEventVideos: demoEventVideos(catalog), stop: () => simulator.stop() };
 }
 
 export function extractWith(prepared: PreparedExtract, session: PipelineSession, log: (line: string) => void = console.log): Promise<ExtractSummary> {

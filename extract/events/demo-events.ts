@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import type { PipelineSession } from '../../warehouse/session.ts';
+import { ingestEvents, type IngestSummary } from './ingest-events.ts';
+import { writeSampleEvents, type SampleVideo } from './sample-events.ts';
+
+/**
+ * The demo's player events: written from the simulator's catalog (so durations come from the CMS,
+ * as they would in production) into <data-dir>/demo-input/, then ingested like any other file.
+ * The file is the same for the same catalog and as-of date, so a second demo run ingests nothing new.
+ */
+export async function ingestDemoEvents(
+  session: PipelineSession,
+  videos: readonly SampleVideo[],
+  log: (line: string) => void = console.log,
+): Promise<IngestSummary> {
+  const file = join(session.dir.root, 'demo-input', 'player_events.ndjson');
+  const startDate = new Date(Date.parse(`${session.asOfDate}T00:00:00Z`) - 21 * 86_400_000).toISOString().slice(0, 10);
+  const lines = await writeSampleEvents(file, [...videos], { users: 400, seed: 2024, startDate });
+  log(`Demo: ${lines} sample player events for ${videos.length} videos → ${file}`);
+  return ingestEvents(session.warehouse, session.dir, session.runId, [file], log);
+}
+
+/** Picks a spread of ACTIVE videos with a duration from a CMS-shaped catalog, in a stable order. */
+export function demoEventVideos(
+  catalog: ReadonlyArray<{ id: string; state?: string; duration?: number | null }>,
+  howMany = 60,
+): SampleVideo[] {
+  const playable = catalog
+    .filter((video) => video.state === 'ACTIVE' && typeof video.duration === 'number' && video.duration > 0)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const step = Math.max(1, Math.floor(playable.length / howMany));
+  return playable
+    .filter((_, index) => index % step === 0)
+    .slice(0, howMany)
+    .map((video) => ({ videoId: video.id, durationS: (video.duration as number) / 1000 }));
+}
