@@ -1,0 +1,114 @@
+import type { PipelineSession } from '../warehouse/session.ts';
+import { openSession } from '../warehouse/session.ts';
+
+/**
+ * What each command does once its arguments are parsed: open a session on the data dir (lock, schema,
+ * settings, run row) and call one function of the stage the command belongs to. Imports are lazy so
+ * `pipeline --help` and the simulator start without loading DuckDB or undici.
+ */
+
+export interface CommonArgs {
+  'data-dir': string;
+  config: string;
+  'as-of'?: string;
+}
+
+export interface ExtractArgs extends CommonArgs {
+  accounts?: string;
+  demo: boolean;
+  secrets?: string;
+}
+
+export interface CommandHandlers {
+  build(args: CommonArgs & { select?: string }): Promise<void>;
+  ingestEvents(args: CommonArgs & { paths: string[] }): Promise<void>;
+  check(args: CommonArgs): Promise<void>;
+  export(args: CommonArgs): Promise<void>;
+  extract(args: ExtractArgs): Promise<void>;
+  run(args: ExtractArgs): Promise<void>;
+  plan(args: CommonArgs & { output?: string }): Promise<void>;
+  docs(args: CommonArgs & { check: boolean; output?: string }): Promise<void>;
+  distribute(args: CommonArgs): Promise<void>;
+  publish(args: CommonArgs): Promise<void>;
+  simulator(args: CommonArgs & { port: number; seed: number; today?: string; 'history-start': string; 'videos-per-account': number }): Promise<void>;
+}
+
+export async function withSession<T>(args: CommonArgs, command: string, fn: (session: PipelineSession) => Promise<T>): Promise<T> {
+  const session = await openSession({ dataDir: args['data-dir'], configPath: args.config, asOf: args['as-of'], command });
+  try {
+    const result = await fn(session);
+    await session.finish('succeeded');
+    return result;
+  } catch (error) {
+    await session.finish('failed', (error as Error).message).catch(() => undefined);
+    throw error;
+  } finally {
+    session.close();
+  }
+}
+
+async function extractThen(args: ExtractArgs, command: 'extract' | 'run'): Promise<void> {
+  const { prepareExtract, extractWith } = await import('../extract/extract-command.ts');
+  const prepared = await prepareExtract(args);
+  try {
+    await withSession({ ...args, 'as-of': prepared.asOf }, command, async (session) => {
+      await extractWith(prepared, session);
+      if (command === 'extract') return;
+      if (prepared.demoEventVideos) {
+        const { ingestDemoEvents } = await import('../extract/events/demo-events.ts');
+        await ingestDemoEvents(session, prepared.demoEventVideos);
+      }
+      const { runAfterExtract } = await import('../warehouse/run-stages.ts');
+      await runAfterExtract(session, console.log);
+    });
+  } finally {
+    await prepared.stop();
+  }
+}
+
+export const defaultHandlers: CommandHandlers = {
+  async build(args) {
+    const { buildCommand } = await import('../warehouse/build-command.ts');
+    await withSession(args, 'build', (session) => buildCommand(session, args.select));
+  },
+  async ingestEvents(args) {
+    const { ingestEvents } = await import('../extract/events/ingest-events.ts');
+    await withSession(args, 'ingest-events', (session) => ingestEvents(session.warehouse, session.dir, session.runId, args.paths));
+  },
+  async check(args) {
+    const { checkCommand } = await import('../warehouse/checks.ts');
+    await withSession(args, 'check', (session) => checkCommand(session));
+  },
+  async export(args) {
+    const { exportAll } = await import('../warehouse/export/export-command.ts');
+    await withSession(args, 'export', (session) => exportAll(session));
+  },
+  extract: (args) => extractThen(args, 'extract'),
+  run: (args) => extractThen(args, 'run'),
+  async plan(args) {
+    const { planCommand } = await import('../warehouse/plan.ts');
+    await withSession(args, 'plan', (session) => planCommand(session, { asOf: args['as-of'], output: args.output }));
+  },
+  async docs(args) {
+    const { docsCommand } = await import('../warehouse/data-dictionary.ts');
+    await docsCommand({ configPath: args.config, check: args.check, output: args.output });
+  },
+  async distribute(args) {
+    const { distribute } = await import('../warehouse/distribute.ts');
+    await withSession(args, 'distribute', (session) => distribute(session, console.log));
+  },
+  async publish(args) {
+    const { publish } = await import('../warehouse/publish.ts');
+    await withSession(args, 'publish', (session) => publish(session, { log: console.log }));
+  },
+  async simulator(args) {
+    const { runSimulatorCommand } = await import('../simulator/run-command.ts');
+    await runSimulatorCommand({
+      port: args.port,
+      seed: args.seed,
+      today: args.today ?? args['as-of'],
+      historyStart: args['history-start'],
+      videosPerAccount: args['videos-per-account'],
+    });
+  },
+};
