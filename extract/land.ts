@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import type { DataDir } from '../warehouse/data-dir.ts';
 import { sqlString, type SqlParam, type Warehouse } from '../warehouse/duckdb.ts';
 import { temporaryPathFor, writeAtomically } from '../warehouse/atomic-file.ts';
+import { crashPoint } from '../warehouse/crash-point.ts';
 
 /**
  * Landing: one fetched page becomes one Parquet file in the lake
@@ -161,7 +162,9 @@ export class Lander {
         } finally {
           rmSync(ndjson, { force: true });
         }
+        crashPoint('land:parquet-temp-written');
       });
+      crashPoint('land:parquet-renamed');
       const bytes = statSync(absolute).size;
       try {
         await this.warehouse.transaction(async () => {
@@ -188,6 +191,7 @@ export class Lander {
         rmSync(absolute, { force: true });
         throw error;
       }
+      crashPoint('land:committed');
       this.rowsLanded[page.source] += page.items.length;
       this.filesLanded += 1;
       return { filePath: relativePath, rows: page.items.length, bytes };

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PipelineSession } from './session.ts';
+import { crashPoint } from './crash-point.ts';
 
 /**
  * Data checks: every sql/checks/<name>.sql is one SELECT returning the rows that break a rule, so an
@@ -76,6 +77,7 @@ export async function runChecks(
     const result = await runCheck(session, check);
     log(`  ${result.failingRows === 0 ? 'pass' : 'FAIL'}  ${check.name}${result.failingRows === 0 ? '' : ` (${result.failingRows} row(s))`}`);
     results.push(result);
+    crashPoint('check:ran');
   }
   await session.warehouse.transaction(async () => {
     for (const result of results) {

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { accountsFor } from '../config/load-config.ts';
 import { commitTemporaryFile, temporaryPathFor } from './atomic-file.ts';
 import type { PipelineSession } from './session.ts';
+import { crashPoint } from './crash-point.ts';
 
 /**
  * `pipeline distribute`: the Harper workflow's last step. Each Harper account's `<slug>_cms.csv` is
@@ -128,7 +129,9 @@ export async function distribute(session: PipelineSession, log: (line: string) =
     try {
       copyFileSync(plan.sourceFile, temporary);
       verify(temporary, source, 'The copy');
+      crashPoint('distribute:temp-written');
       commitTemporaryFile(temporary, plan.targetPath);
+      crashPoint('distribute:renamed');
     } catch (error) {
       rmSync(temporary, { force: true });
       throw error;

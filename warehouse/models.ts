@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Warehouse } from './duckdb.ts';
+import { crashPoint } from './crash-point.ts';
 
 /**
  * Models are plain SQL files, one table each: models/<layer>/<table>.sql builds <layer>.<table>.
@@ -163,7 +164,9 @@ export async function buildModels(
           `INSERT INTO meta.model_builds VALUES ($1, $2, $3, $4, $5, now()::TIMESTAMP)`,
           [runId, model.name, model.sqlHash, rowCount, seconds],
         );
+        crashPoint('build:model-uncommitted');
       });
+      crashPoint('build:model-committed');
     } catch (error) {
       const where = relative(process.cwd(), model.file);
       throw new Error(`Model ${model.name} (${where}) failed: ${(error as Error).message}`, { cause: error });

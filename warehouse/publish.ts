@@ -6,6 +6,7 @@ import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
 import { discoverModels, MODELS_DIR, type Model } from './models.ts';
 import { lastBuilds } from './plan.ts';
 import type { PipelineSession } from './session.ts';
+import { crashPoint } from './crash-point.ts';
 
 /**
  * `pipeline publish`: the analysts' file <data-dir>/reelhouse.duckdb is replaced, never written in place.
@@ -121,6 +122,7 @@ export async function publish(session: PipelineSession, options: PublishOptions 
       await warehouse.run(
         `CREATE TABLE ${qualified(alias, table.schema, table.name)} AS SELECT * FROM ${qualified(work, table.schema, table.name)}`,
       );
+      crashPoint('publish:table-copied');
     }
     await copyComments(warehouse, work, alias, copied);
     await warehouse.run(`USE ${sqlIdent(alias)}`);
@@ -151,7 +153,9 @@ export async function publish(session: PipelineSession, options: PublishOptions 
     await warehouse.run(`DETACH ${sqlIdent(alias)}`);
     attached = false;
     if (existsSync(`${temporary}.wal`)) throw new Error(`DuckDB left ${temporary}.wal after CHECKPOINT and DETACH`);
+    crashPoint('publish:temp-written');
     commitTemporaryFile(temporary, dir.publishedDb);
+    crashPoint('publish:renamed');
     const bytes = statSync(dir.publishedDb).size;
     log(`Published ${tables.length} mart(s) and ${metaTables.length + 1} meta table(s) to ${dir.publishedDb} (${bytes} bytes)`);
     return { path: dir.publishedDb, bytes, tables };

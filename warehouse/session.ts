@@ -4,6 +4,7 @@ import { applySchema, writeRunSettings } from './bootstrap.ts';
 import { dataDir, type DataDir } from './data-dir.ts';
 import { openWarehouse, type Warehouse } from './duckdb.ts';
 import { acquireDataDirLock } from './run-lock.ts';
+import { crashPoint } from './crash-point.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -57,6 +58,7 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
     `INSERT INTO meta.runs VALUES ($1, $2, $3::DATE, now()::TIMESTAMP, NULL, 'running', NULL)`,
     [runId, options.command, asOfDate],
   );
+  crashPoint('session:opened');
   return {
     config,
     dir,

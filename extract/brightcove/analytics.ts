@@ -12,6 +12,7 @@ import {
   type DateWindow,
 } from './date-windows.ts';
 import { ANALYTICS_DATA_PATH, ANALYTICS_PAGE_LIMIT, ANALYTICS_REPORTS, ANALYTICS_ROW_CAP, ENDPOINT, type AnalyticsSource } from './settings.ts';
+import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**
  * Daily video analytics of one account: `dimensions=video,date` (views, impressions, play requests,
@@ -175,6 +176,7 @@ export class AnalyticsExtractor {
         { endpoint: ENDPOINT.analytics, account: accountLabel(this.context.account), window: `${formatWindow(window)} ${ANALYTICS_REPORTS[source].dimensions}` },
         this.context.auth,
       );
+      crashPoint('analytics:page-received');
       const body = response.body as { item_count?: unknown; items?: unknown };
       if (!Array.isArray(body.items)) {
         throw new Error(`${accountLabel(this.context.account)}: ${ENDPOINT.analytics} window ${formatWindow(window)} answered without an items array`);

@@ -1,6 +1,7 @@
 import { ENDPOINT, CMS_EPOCH, CMS_MAX_PASSES_PER_WINDOW, cmsCountPath, cmsVideosPath } from './settings.ts';
 import { accountLabel, RequestSpacer, type AccountContext } from './account-context.ts';
 import type { RawItem } from '../land.ts';
+import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**
  * CMS videos of one account, landed page by page as the API returned them.
@@ -207,6 +208,7 @@ export class CmsExtractor {
         { endpoint: ENDPOINT.cmsVideos, account: accountLabel(this.context.account), window: `${windowLabel} offset ${cursor.offset}` },
         this.context.auth,
       );
+      crashPoint('cms:page-received');
       const videos = asVideoArray(response.body, this.context.account.slug);
       const items: RawItem[] = videos.map((video) => ({ key: videoIdOf(video, this.context.account.slug), itemJson: JSON.stringify(video) }));
       for (const item of items) seen.add(item.key);

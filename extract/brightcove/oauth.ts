@@ -2,6 +2,7 @@ import type { BearerAuth, HttpClient } from '../http.ts';
 import { registerSecret } from '../redact.ts';
 import type { Credential } from './credentials.ts';
 import { ENDPOINT, OAUTH_TOKEN_PATH } from './settings.ts';
+import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**
  * Client-credentials tokens, cached per credential. A token is used until a margin before its
@@ -53,6 +54,7 @@ export class TokenProvider implements BearerAuth {
       { authorization: `Basic ${basic}` },
       { endpoint: ENDPOINT.token },
     );
+    crashPoint('oauth:token-received');
     const body = response.body as { access_token?: unknown; expires_in?: unknown };
     if (typeof body.access_token !== 'string' || body.access_token.length === 0) {
       throw new Error('The OAuth token endpoint answered 200 without an access_token');

@@ -5,6 +5,7 @@ import { commitTemporaryFile, writeAtomically } from '../../warehouse/atomic-fil
 import type { DataDir } from '../../warehouse/data-dir.ts';
 import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { formatOf, stageEventFile, type EventFileFormat } from './stage-event-file.ts';
+import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**
  * `pipeline ingest-events <path|folder|glob>...`: validates player events, lands the accepted ones in
@@ -168,6 +169,7 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
 
   const landed = await landAcceptedEvents(warehouse, dir, loadId, sha256, result.accepted);
   await writeQuarantineFile(warehouse, dir, loadId, result.quarantined);
+  crashPoint('events:files-renamed');
 
   await warehouse.transaction(async () => {
     await warehouse.run(`INSERT INTO raw.player_events SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted'`);
@@ -200,6 +202,7 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
        SELECT DISTINCT user_id, session_id FROM ingest_classified WHERE outcome = 'accepted'`,
     );
   });
+  crashPoint('events:committed');
   await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
   return result;
 }

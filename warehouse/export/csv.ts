@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { writeAtomically } from '../atomic-file.ts';
 import { sqlIdent, sqlString, type Warehouse } from '../duckdb.ts';
+import { crashPoint } from '../crash-point.ts';
 
 /**
  * RFC 4180 CSV (UTF-8, header row, CRLF, quoted where needed) straight from a DuckDB query, written
@@ -43,8 +44,10 @@ export async function writeCsv(warehouse: Warehouse, query: string, target: stri
   const safe = await formulaSafeQuery(warehouse, query);
   const rows = await writeAtomically(target, async (temporary) => {
     await warehouse.run(`COPY (${safe}) TO ${sqlString(temporary)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '"', NEW_LINE '\r\n')`);
+    crashPoint('export:temp-written');
     return Number(await warehouse.scalar(`SELECT count(*) FROM (${query}) AS counted`));
   });
+  crashPoint('export:renamed');
   return fileFacts(target, rows);
 }
 
