@@ -45,7 +45,8 @@ export async function prepareExtract(args: ExtractArgs, log: (line: string) => v
     return { access, accounts, asOf, stop: async () => undefined };
   }
   const { startSimulator, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } = await import('../simulator/server.ts');
-  const simulator = await startSimulator({ seed: 42, today: asOf, historyStart: config.extract.history_start_date });
+  // The demo's size can shrink for CI (the crash suite); its history always follows the config's history_start_date.
+  const simulator = await startSimulator({ seed: 42, today: asOf, historyStart: config.extract.history_start_date, videosPerAccount: demoVideosPerAccount() });
   log(`Demo: the Brightcove simulator serves ${simulator.url} (no credentials, no network)`);
   const access: BrightcoveAccess = {
     defaultCredential: { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET },
@@ -55,6 +56,17 @@ export async function prepareExtract(args: ExtractArgs, log: (line: string) => v
   };
   const catalog = Object.values(simulator.dataset.videos).flat();
   return { access, accounts, asOf, demoEventVideos: demoEventVideos(catalog), stop: () => simulator.stop() };
+}
+
+/** REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: the demo simulator's videos per account (default: the simulator's 250). */
+export function demoVideosPerAccount(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env['REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT'];
+  if (value === undefined || value === '') return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 10) {
+    throw new Error(`REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT must be a whole number of at least 10, got "${value}" (for example 12)`);
+  }
+  return count;
 }
 
 export function extractWith(prepared: PreparedExtract, session: PipelineSession, log: (line: string) => void = console.log): Promise<ExtractSummary> {
