@@ -20,7 +20,8 @@ import { integrationConfig, readExportCsv, runPipeline, type MartRow, type Pipel
  * (14 videos per account, 2024-04-01 … 2025-03-30), three `pipeline run`s into one data dir:
  *   run 1  --as-of 2025-03-31, the simulator's today (its last 3 days provisional);
  *   run 2  the simulator's clock moved 5 days (provisional days final, 5 new days), --as-of 2025-04-05;
- *   run 3  the same as run 2.
+ *   run 3  the same as run 2;
+ *   run 4  the same as-of in a fresh data dir (everything fetched at once).
  * Expectations come from sim.dataset and the configuration only (simulator-expectations.ts).
  */
 
@@ -48,7 +49,9 @@ beforeAll(async () => {
   const second = await runPipeline(sim, dataDir, config, LATER, join(root, 'exports-run-2'));
   const secondExpected = expectationsFor(sim.dataset, config, LATER);
   const third = await runPipeline(sim, dataDir, config, LATER, join(root, 'exports-run-3'));
-  runs = [first, second, third];
+  // The same as-of from an empty data dir: all history fetched at once instead of incrementally.
+  const fresh = await runPipeline(sim, join(root, 'fresh-data'), config, LATER, join(root, 'exports-fresh'));
+  runs = [first, second, third, fresh];
   expected = [firstExpected, secondExpected];
 });
 afterAll(() => sim?.stop());
@@ -177,6 +180,23 @@ describe.each([
     }
   });
 
+  it('Harper <slug>_cms.csv: rows in crawl order, one cf_<key> column per key in first-seen order, values formula-safe', () => {
+    for (const account of config.accounts) {
+      const videos = [...expected[run]!.catalog.values()]
+        .filter((video) => video.account_id === account.account_id)
+        .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const keys = [...new Set(videos.flatMap((video) => Object.keys(video.custom_fields)))];
+      const rows = readExportCsv(runs[run]!, `harper/${account.slug}_cms.csv`);
+      expect(Object.keys(rows[0]!).filter((column) => column.startsWith('cf_')), account.slug).toEqual(keys.map((key) => `cf_${key}`));
+      expect(rows.map((row) => row['id'])).toEqual(videos.map((video) => video.id));
+      const safe = (value: string | undefined) => (value === undefined ? '' : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+      rows.forEach((row, index) => {
+        const fields = videos[index]!.custom_fields;
+        expect(keys.map((key) => row[`cf_${key}`]), `${account.slug} ${row['id']}`).toEqual(keys.map((key) => safe(fields[key])));
+      });
+    }
+  });
+
   it('Harper <slug>_daily_views.csv: the days with views in [as_of - 30, as_of], with the device split', () => {
     for (const account of config.accounts) {
       const rows = readExportCsv(runs[run]!, `harper/${account.slug}_daily_views.csv`);
@@ -215,6 +235,8 @@ describe('the planted edge cases (run 1, as-of = the simulator today)', () => {
     expect(cms.get(p.viewedOnly91DaysAgo)!['dt_last_viewed']).toBe(addDays(TODAY, -91));
     expect(cms.get(p.inactiveViewedYesterday)!['dt_last_viewed']).toBe(addDays(TODAY, -1));
     expect(cms.get(p.inactiveViewedYesterday)!['state']).toBe('INACTIVE');
+    expect(cms.get(p.hostileCustomFields.formula)!['cf_video_category']).toBe(`'=HYPERLINK("http://x")`);
+    expect(cms.get(p.hostileCustomFields.sqlInjection)!['cf_video_category']).toBe(`'; DROP TABLE x; --`);
     const cache = new Map(readExportCsv(runs[0]!, 'reporting/internet_cms_cache_2024_2025.csv').map((row) => [row['id'], row]));
     expect(cache.get(p.viewedOnly90DaysAgo)?.['last_viewed_date']).toBe(addDays(TODAY, -90));
     for (const absent of [p.neverViewed, p.viewedOnly91DaysAgo, p.inactiveViewedYesterday]) expect(cache.has(absent)).toBe(false);
@@ -269,6 +291,10 @@ describe('provisional days, re-runs and determinism', () => {
   it('a third run with the same --as-of writes byte-identical exports (sha256 of every file under exports/)', () => {
     expect(Object.keys(runs[1]!.exportHashes).length).toBe(74);
     expect(runs[2]!.exportHashes).toEqual(runs[1]!.exportHashes);
+  });
+
+  it('a fresh data dir with the same --as-of writes the same bytes as the incremental runs', () => {
+    expect(runs[3]!.exportHashes).toEqual(runs[1]!.exportHashes);
   });
 
   it('run 2 changes exactly the export files whose source facts changed, and no other', () => {
