@@ -31,7 +31,8 @@ typed AS (
         CASE
             -- epoch milliseconds (digits, maybe a fraction)
             WHEN regexp_full_match(event_at_text, '-?\d+(\.\d+)?')
-                THEN make_timestamp(CAST(round(TRY_CAST(event_at_text AS DOUBLE) * 1000) AS BIGINT))
+                -- (TRY_CAST: digits beyond the BIGINT range are a bad timestamp, not an error that stops the file)
+                THEN make_timestamp(TRY_CAST(round(TRY_CAST(event_at_text AS DOUBLE) * 1000) AS BIGINT))
             -- ISO with a zone (Z, +02:00, +0200, +02): converted to UTC
             WHEN regexp_full_match(event_at_text, '.*\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([zZ]|[+-]\d{2}(:?\d{2})?)')
                 THEN timezone('UTC', TRY_CAST(event_at_text AS TIMESTAMPTZ))
@@ -53,7 +54,11 @@ judged AS (
             WHEN event_name IS NULL THEN 'missing_event_name'
             WHEN event_type IS NULL THEN 'unknown_event'
             WHEN event_at IS NULL THEN 'bad_timestamp'
-            WHEN position_s IS NULL OR NOT isfinite(position_s) OR position_s < 0 THEN 'bad_position'
+            -- No player event predates 2000 or comes from more than a day after it was read (clock skew
+            -- allowance): such a timestamp (1969, year 9999, 'infinity', 8 digits read as epoch ms) is a broken clock.
+            WHEN event_at < TIMESTAMP '2000-01-01' OR event_at > timezone('UTC', now()) + INTERVAL 1 DAY THEN 'timestamp_out_of_range'
+            -- 10^7 s is 115 days: no video plays that long; 1e300 would otherwise become the video's duration.
+            WHEN position_s IS NULL OR NOT isfinite(position_s) OR position_s < 0 OR position_s > 1e7 THEN 'bad_position'
         END AS reason
     FROM typed
 ),
@@ -90,7 +95,10 @@ outcomes AS (
 
 SELECT
     CAST(source_row AS BIGINT)                                AS source_row,
-    CAST(raw_text AS VARCHAR)                                 AS raw_text,
+    -- The quarantine keeps at most 65,536 characters of a row (a 5 MB line stays readable and small).
+    CAST(CASE WHEN length(raw_text) > 65536
+              THEN left(raw_text, 65536) || ' …[truncated: ' || length(raw_text) || ' characters in all]'
+              ELSE raw_text END AS VARCHAR)                   AS raw_text,
     CAST(outcome AS VARCHAR)                                  AS outcome,
     CAST(reason AS VARCHAR)                                   AS reason,
     event_key,
@@ -102,7 +110,7 @@ SELECT
     event_type,
     event_at,
     position_s,
-    CASE WHEN isfinite(video_duration_s) AND video_duration_s > 0 THEN video_duration_s END AS video_duration_s,
+    CASE WHEN isfinite(video_duration_s) AND video_duration_s > 0 AND video_duration_s <= 1e7 THEN video_duration_s END AS video_duration_s,
     CAST(event_at AS DATE)                                    AS event_date,
     CAST(getvariable('ingest_load_id') AS BIGINT)             AS load_id,
     CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file

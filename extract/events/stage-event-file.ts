@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { sqlIdent, sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
@@ -34,11 +35,19 @@ export async function stageEventFile(warehouse: Warehouse, path: string, format:
 async function stageNdjson(warehouse: Warehouse, path: string): Promise<void> {
   const unitSeparator = String.fromCharCode(31);
   // A temp table keeps file order in its rowid, which gives the line number (blank lines stay as NULL rows).
-  await warehouse.run(`
-    CREATE OR REPLACE TEMP TABLE ingest_lines AS
-    SELECT line FROM read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false,
-      delim = ${sqlString(unitSeparator)}, quote = '', escape = '', auto_detect = false,
-      max_line_size = 16777216, strict_mode = false)`);
+  let invalidLines: number[] = [];
+  try {
+    await warehouse.run(`
+      CREATE OR REPLACE TEMP TABLE ingest_lines AS
+      SELECT line FROM read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false,
+        delim = ${sqlString(unitSeparator)}, quote = '', escape = '', auto_detect = false,
+        max_line_size = 16777216, strict_mode = false)`);
+  } catch (error) {
+    // Bytes that are not UTF-8 (a Latin-1 line, binary garbage, Parquet named .ndjson) or a line over
+    // 16 MiB stop DuckDB's reader for the whole file; read it line by line instead so only those lines fail.
+    if (!/CSV Error|unicode|line size/i.test((error as Error).message)) throw error;
+    invalidLines = await readLinesLeniently(warehouse, path);
+  }
   const structure = Object.fromEntries(
     EVENT_FIELD_NAMES.flatMap((field) => (EVENT_FIELDS[field] as readonly string[]).map((name) => [name, 'VARCHAR'])),
   );
@@ -64,12 +73,53 @@ async function stageNdjson(warehouse: Warehouse, path: string): Promise<void> {
     FROM parsed
     ORDER BY source_row`);
   await warehouse.run('DROP TABLE ingest_lines');
+  if (invalidLines.length > 0) {
+    await warehouse.run(
+      `UPDATE ingest_rows SET parse_error = 'invalid_utf8' WHERE source_row IN (SELECT unnest(${sqlString(JSON.stringify(invalidLines))}::BIGINT[]))`,
+    );
+  }
+}
+
+/**
+ * Fills temp.ingest_lines with every line of the file (one row per line, in order, like DuckDB's reader),
+ * decoding bytes that are not UTF-8 as U+FFFD; returns the numbers of those lines (they are quarantined
+ * as invalid_utf8, never accepted with a replaced character in an id).
+ */
+async function readLinesLeniently(warehouse: Warehouse, path: string): Promise<number[]> {
+  await warehouse.run('CREATE OR REPLACE TEMP TABLE ingest_lines (line VARCHAR)');
+  const appender = await warehouse.connection.createAppender('ingest_lines', 'main', 'temp');
+  const invalid: number[] = [];
+  let lineNumber = 0;
+  const appendLine = (bytes: Buffer) => {
+    lineNumber += 1;
+    const line = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes;
+    if (!isUtf8(line)) invalid.push(lineNumber);
+    appender.appendVarchar(line.toString('utf8'));
+    appender.endRow();
+  };
+  let pending: Buffer[] = [];
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a); newline >= 0; newline = chunk.indexOf(0x0a, start)) {
+      appendLine(Buffer.concat([...pending, chunk.subarray(start, newline)]));
+      pending = [];
+      start = newline + 1;
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
+  }
+  if (pending.length > 0) appendLine(Buffer.concat(pending));
+  appender.flushSync();
+  appender.closeSync();
+  return invalid;
 }
 
 /** Parquet: typed columns are cast to text (timestamps become ISO-like text, epoch numbers digits). */
 async function stageParquet(warehouse: Warehouse, path: string): Promise<void> {
   const source = `read_parquet(${sqlString(path)}, file_row_number = true)`;
-  const described = await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`);
+  // A file named .parquet that is not one has no rows to quarantine: the whole file fails, loudly.
+  const described = await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`).catch((error: Error) => {
+    throw new Error(`${path} is not a readable Parquet file (${error.message.split('\n')[0]}); fix or remove it and ingest again`);
+  });
   const columns = described.map((row) => row.column_name).filter((name) => name !== 'file_row_number');
   const select = EVENT_FIELD_NAMES.map((field) => {
     const column = sourceColumnFor(field, columns);
@@ -99,6 +149,10 @@ async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
     }
     appender.endRow();
   };
+  // csv-parse decodes bytes that are not UTF-8 as U+FFFD; such a record is quarantined (invalid_utf8)
+  // when the file really holds invalid bytes (checked once, only if a U+FFFD shows up).
+  let fileIsUtf8: boolean | undefined;
+  const replacedBytes = async (rawText: string) => rawText.includes('\uFFFD') && !(fileIsUtf8 ??= await isUtf8File(path));
   const parser = createReadStream(path).pipe(
     parse({
       bom: true,
@@ -125,6 +179,10 @@ async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
       continue;
     }
     const firstLine = info.lines - (rawText.match(/\n/g)?.length ?? 0);
+    if (await replacedBytes(rawText)) {
+      append(firstLine, rawText, 'invalid_utf8', EVENT_FIELD_NAMES.map(() => undefined));
+      continue;
+    }
     if (record.length !== header.length) {
       append(firstLine, rawText, 'malformed_csv', EVENT_FIELD_NAMES.map(() => undefined));
       continue;
@@ -133,4 +191,15 @@ async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
   }
   appender.flushSync();
   appender.closeSync();
+}
+
+async function isUtf8File(path: string): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) decoder.decode(chunk, { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -42,9 +42,10 @@ CREATE TABLE IF NOT EXISTS raw.player_events_quarantine (
   load_id BIGINT NOT NULL,
   source_file VARCHAR NOT NULL,
   source_row BIGINT NOT NULL,         -- line (NDJSON, CSV: the first line of the record) or row (Parquet)
-  reason VARCHAR NOT NULL,            -- malformed_json | malformed_csv | missing_user_id | missing_session_id |
-                                      -- missing_video_id | missing_event_name | unknown_event | bad_timestamp | bad_position
-  raw_text VARCHAR                    -- the line, the CSV record, or the Parquet row as JSON
+  reason VARCHAR NOT NULL,            -- malformed_json | malformed_csv | invalid_utf8 | missing_user_id | missing_session_id |
+                                      -- missing_video_id | missing_event_name | unknown_event | bad_timestamp |
+                                      -- timestamp_out_of_range | bad_position
+  raw_text VARCHAR                    -- the line, the CSV record, or the Parquet row as JSON (cut at 65,536 characters)
 );
 
 -- One row per ingested file, keyed by content: the same bytes are never loaded twice.
