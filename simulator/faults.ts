@@ -4,6 +4,8 @@
  * Counters restart whenever the fault is set again through setFaults.
  */
 
+import { ItemCorrupter } from './hostile-responses.ts';
+
 export interface FaultConfig {
   /** Lifetime of issued tokens (also the `expires_in` answered). */
   tokenTtlSeconds: number;
@@ -32,6 +34,22 @@ export interface FaultConfig {
   strictFieldModel: boolean;
   /** Per-account CMS limits: 429 at `concurrent` in flight or `requestsPerSecond` within one second. */
   cmsLimits: { requestsPerSecond: number; concurrent: number } | null;
+  /** Every `every`-th successful CMS/Analytics response is replaced by a proxy's HTML error page with this status. */
+  htmlErrorPage: { every: number; status: 502 | 200 } | null;
+  /** Every n-th successful CMS/Analytics response is a 200 with an empty body. 0 = off. */
+  emptyBodyEvery: number;
+  /** Every n-th successful CMS/Analytics response is valid JSON of the wrong shape (object ↔ array). 0 = off. */
+  unexpectedShapeEvery: number;
+  /** Every n-th served item (CMS video or Analytics row): a number sent as a string ("17", "17 views"). */
+  wrongTypeItemEvery: number;
+  /** Every n-th served item: its id (`id`, `video`) as a bare JSON number, exact digits (often beyond 2^53). */
+  bareIdEvery: number;
+  /** Every n-th served item lacks a key: CMS `id` or `name`, Analytics `video` or `date`, alternately. */
+  missingKeyEvery: number;
+  /** Every n-th served item carries unknown keys; CMS custom-field keys that look like a path, SQL, a formula. */
+  extraKeysEvery: number;
+  /** Every n-th served Analytics row holds an impossible value: negative views or a date like 2025-13-45. */
+  invalidValueEvery: number;
 }
 
 export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
@@ -47,13 +65,25 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
   maxRowsPerRequest: 1_000_000,
   strictFieldModel: false,
   cmsLimits: { requestsPerSecond: 10, concurrent: 20 },
+  htmlErrorPage: null,
+  emptyBodyEvery: 0,
+  unexpectedShapeEvery: 0,
+  wrongTypeItemEvery: 0,
+  bareIdEvery: 0,
+  missingKeyEvery: 0,
+  extraKeysEvery: 0,
+  invalidValueEvery: 0,
 });
 
-type Counter = 'rateLimitBurst' | 'processing' | 'resetEvery' | 'truncateEvery';
+type Counter = 'rateLimitBurst' | 'processing' | 'resetEvery' | 'truncateEvery' | 'htmlErrorPage' | 'emptyBodyEvery' | 'unexpectedShapeEvery';
 
 export class FaultState {
   config: FaultConfig;
-  private counters: Record<Counter, number> = { rateLimitBurst: 0, processing: 0, resetEvery: 0, truncateEvery: 0 };
+  private counters: Record<Counter, number> = {
+    rateLimitBurst: 0, processing: 0, resetEvery: 0, truncateEvery: 0, htmlErrorPage: 0, emptyBodyEvery: 0, unexpectedShapeEvery: 0,
+  };
+  /** Changes single items of CMS pages and Analytics reports (hostile-responses.ts). */
+  readonly items = new ItemCorrupter();
 
   constructor(initial: Partial<FaultConfig> = {}) {
     this.config = { ...DEFAULT_FAULTS };
@@ -65,6 +95,7 @@ export class FaultState {
       if (!(key in DEFAULT_FAULTS)) throw new Error(`unknown simulator fault ${JSON.stringify(key)}; known: ${Object.keys(DEFAULT_FAULTS).join(', ')}`);
       (this.config as unknown as Record<string, unknown>)[key] = value === undefined ? DEFAULT_FAULTS[key] : value;
       if (key in this.counters) this.counters[key as Counter] = 0;
+      this.items.restart(key);
     }
   }
 
@@ -90,9 +121,12 @@ export class FaultState {
     return ++this.counters.processing % processing.every === 0 ? processing.status : undefined;
   }
 
-  /** How a successful response is delivered: whole, cut by a socket reset, or truncated. */
-  delivery(): 'whole' | 'reset' | 'truncated' {
-    const { resetEvery, truncateEvery } = this.config;
+  /** How a successful response is delivered: whole, cut by a socket reset, truncated, or replaced by a hostile body. */
+  delivery(): 'whole' | 'reset' | 'truncated' | 'html' | 'empty' | 'shape' {
+    const { resetEvery, truncateEvery, htmlErrorPage, emptyBodyEvery, unexpectedShapeEvery } = this.config;
+    if (htmlErrorPage && htmlErrorPage.every > 0 && ++this.counters.htmlErrorPage % htmlErrorPage.every === 0) return 'html';
+    if (emptyBodyEvery > 0 && ++this.counters.emptyBodyEvery % emptyBodyEvery === 0) return 'empty';
+    if (unexpectedShapeEvery > 0 && ++this.counters.unexpectedShapeEvery % unexpectedShapeEvery === 0) return 'shape';
     if (resetEvery > 0 && ++this.counters.resetEvery % resetEvery === 0) return 'reset';
     if (truncateEvery > 0 && ++this.counters.truncateEvery % truncateEvery === 0) return 'truncated';
     return 'whole';

@@ -9,6 +9,7 @@ import { generateDataset, type SimulatorDataset } from './dataset.ts';
 import { dayOf, utcToday } from './dates.ts';
 import { ApiError, errorBody, unauthorized } from './errors.ts';
 import { FaultState, type FaultConfig } from './faults.ts';
+import { emptyBody, htmlErrorPage, serializeBody, unexpectedShape, type HostileBody } from './hostile-responses.ts';
 import { answerTokenRequest, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from './oauth.ts';
 import { hash32 } from './prng.ts';
 import { SimulatorState } from './state.ts';
@@ -46,6 +47,8 @@ export interface RunningSimulator {
   url: string;
   dataset: SimulatorDataset;
   setFaults(faults: Partial<FaultConfig>): void;
+  /** How many items each item fault changed since it was last set. */
+  itemFaultsApplied(): Record<string, number>;
   setToday(date: string): void;
   /** Requests by endpoint, then by outcome (HTTP status, or 'reset' / 'truncated'). */
   counts(): Record<string, Record<string, number>>;
@@ -112,8 +115,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 
   const sendJson = (res: ServerResponse, endpoint: Endpoint, status: number, body: unknown, headers: Record<string, string> = {}, faultable = false) => {
-    const payload = Buffer.from(JSON.stringify(body), 'utf8');
     const delivery = faultable && status === 200 ? faults.delivery() : 'whole';
+    if (delivery === 'html' || delivery === 'empty' || delivery === 'shape') {
+      const hostile: HostileBody = delivery === 'html' ? htmlErrorPage(faults.config.htmlErrorPage!.status) : delivery === 'empty' ? emptyBody() : unexpectedShape(body);
+      const bytes = Buffer.from(hostile.text, 'utf8');
+      res.writeHead(hostile.status, { 'content-type': hostile.contentType, 'content-length': String(bytes.length) });
+      res.end(bytes);
+      count(endpoint, hostile.outcome);
+      return;
+    }
+    const payload = Buffer.from(serializeBody(body), 'utf8');
     if (delivery === 'truncated') {
       // A complete HTTP message whose JSON stops halfway: the client must notice the parse failure.
       res.writeHead(status, { 'content-type': JSON_TYPE, ...headers });
@@ -175,7 +186,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         cmsAdmitted = accountId!;
         if (faults.config.slowMs > 0) await sleep(faults.config.slowMs);
         const body =
-          endpoint === 'cms_videos' ? listVideos(state, accountId!, params) : endpoint === 'cms_counts' ? countVideos(state, accountId!, params) : getVideos(state, accountId!, videoIds!);
+          endpoint === 'cms_videos'
+            ? faults.items.apply(listVideos(state, accountId!, params), 'cms', faults.config)
+            : endpoint === 'cms_counts'
+              ? countVideos(state, accountId!, params)
+              : getVideos(state, accountId!, videoIds!);
         sendJson(res, endpoint, 200, body, {}, true);
         return;
       }
@@ -194,7 +209,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         if (faults.config.slowMs > 0) await sleep(faults.config.slowMs);
         return buildReport(state, request);
       });
-      sendJson(res, endpoint, 200, report, {}, true);
+      sendJson(res, endpoint, 200, { ...report, items: faults.items.apply(report.items, 'analytics', faults.config) }, {}, true);
     } catch (error) {
       if (!(error instanceof ApiError)) {
         sendJson(res, endpoint, 500, errorBody(new ApiError(500, isAnalytics ? 'SERVER_ERROR' : 'UNKNOWN', 'Internal error in the simulator.'), isAnalytics ? requestId(serial) : undefined));
@@ -224,6 +239,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url: `http://127.0.0.1:${port}`,
     dataset: state.dataset,
     setFaults: (changes) => faults.set(changes),
+    itemFaultsApplied: () => ({ ...faults.items.changed }),
     setToday: (date) => state.setToday(date),
     counts: () => structuredClone(counts),
     resetCounts: () => {
