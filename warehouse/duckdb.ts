@@ -35,13 +35,14 @@ export async function openWarehouse(path: string, options: OpenOptions = {}): Pr
   if (options.readOnly) settings['access_mode'] = 'READ_ONLY';
   if (options.threads) settings['threads'] = String(options.threads);
   if (options.memoryLimit) settings['memory_limit'] = options.memoryLimit;
-  const instance =
-    path === ':memory:' || options.readOnly
-      ? await DuckDBInstance.create(path, settings)
-      : await DuckDBInstance.fromCache(path, settings);
+  const ownInstance = path === ':memory:' || options.readOnly === true;
+  const instance = ownInstance ? await DuckDBInstance.create(path, settings) : await DuckDBInstance.fromCache(path, settings);
   const connection = await instance.connect();
   return wrapConnection(path, connection, () => {
     connection.closeSync();
+    // An instance of our own holds the file lock until closed (not merely until garbage collection):
+    // a read-only open that was closed must not keep a pipeline process out of the file.
+    if (ownInstance) instance.closeSync();
   });
 }
 
