@@ -16,11 +16,18 @@ export interface TokenAnswer {
 export class TokenStore {
   private expiries = new Map<string, number>();
   private used = new Set<string>();
+  private issuedTokens: string[] = [];
 
   issue(ttlSeconds: number, nowMs: number): string {
     const token = `SIM-${randomBytes(24).toString('base64url')}`;
     this.expiries.set(token, nowMs + ttlSeconds * 1000);
+    this.issuedTokens.push(token);
     return token;
+  }
+
+  /** Every token issued so far, expired or not: what a secret scan must never find in a client's files. */
+  issued(): string[] {
+    return [...this.issuedTokens];
   }
 
   isValid(token: string, nowMs: number): boolean {

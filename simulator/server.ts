@@ -53,6 +53,8 @@ export interface RunningSimulator {
   /** Requests by endpoint, then by outcome (HTTP status, or 'reset' / 'truncated'). */
   counts(): Record<string, Record<string, number>>;
   resetCounts(): void;
+  /** Every access token issued so far (tests grep a client's output and files for them). */
+  issuedTokens(): string[];
   stop(): Promise<void>;
 }
 
@@ -245,6 +247,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     resetCounts: () => {
       counts = {};
     },
+    issuedTokens: () => state.tokens.issued(),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
