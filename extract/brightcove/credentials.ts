@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ReelhouseConfig } from '../../config/load-config.ts';
@@ -47,14 +47,27 @@ export const HOW_TO_CONFIGURE = [
 
 const trimOrigin = (url: string) => url.replace(/\/+$/, '');
 
+/** The warning for a secrets file that users other than its owner can read, or undefined (POSIX modes only). */
+export function secretsFileModeWarning(secretsPath: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  const mode = statSync(secretsPath).mode & 0o777;
+  if ((mode & 0o077) === 0) return undefined;
+  return (
+    `Warning: ${secretsPath} holds the Brightcove client secret but is readable by its group or others ` +
+    `(mode ${mode.toString(8).padStart(4, '0')}); fix: chmod 600 ${secretsPath}`
+  );
+}
+
 export function loadBrightcoveAccess(
   config: ReelhouseConfig,
-  options: { secretsPath?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { secretsPath?: string; env?: NodeJS.ProcessEnv; warn?: (line: string) => void } = {},
 ): BrightcoveAccess {
   const env = options.env ?? process.env;
   const secretsPath = resolve(options.secretsPath ?? env['REELHOUSE_SECRETS_FILE'] ?? 'secrets.json');
   let secrets: z.infer<typeof secretsSchema> = {};
   if (existsSync(secretsPath)) {
+    const warning = secretsFileModeWarning(secretsPath);
+    if (warning) (options.warn ?? console.warn)(warning);
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(secretsPath, 'utf8'));
