@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -35,13 +35,15 @@ export function acquireDataDirLock(lockFile: string, command: string): HeldLock 
       const release = () => {
         if (released) return;
         released = true;
+        // Without this every session of a long process (tests, a scheduler) leaves an exit listener behind.
+        process.off('exit', release);
         rmSync(lockFile, { force: true });
       };
       process.once('exit', release);
       return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let holder: { pid?: number; command?: string; started_at?: string } = {};
+      let holder: LockHolder = {};
       try {
         holder = JSON.parse(readFileSync(lockFile, 'utf8'));
       } catch {
@@ -51,11 +53,36 @@ export function acquireDataDirLock(lockFile: string, command: string): HeldLock 
         rmSync(lockFile, { force: true });
         continue;
       }
-      throw new DataDirLockedError(
-        `Another reelhouse process is using this data dir (pid ${holder.pid ?? '?'}, \`${holder.command ?? '?'}\` since ${holder.started_at ?? '?'}); ` +
-          `wait for it to finish, or remove ${lockFile} if that process is gone.`,
-      );
+      throw new DataDirLockedError(lockedMessage(lockFile, holder));
     }
   }
   throw new DataDirLockedError(`Could not take the data dir lock ${lockFile}`);
+}
+
+interface LockHolder {
+  pid?: number;
+  command?: string;
+  started_at?: string;
+}
+
+function lockedMessage(lockFile: string, holder: LockHolder): string {
+  return (
+    `Another reelhouse process is using this data dir (pid ${holder.pid ?? '?'}, \`${holder.command ?? '?'}\` since ${holder.started_at ?? '?'}); ` +
+    `wait for it to finish, or remove ${lockFile} if that process is gone.`
+  );
+}
+
+/**
+ * Refuses at once, taking nothing, when a live process holds the lock: for commands that prepare
+ * something slow (the demo's simulator) before opening their session, which takes the lock for real.
+ */
+export function assertDataDirFree(lockFile: string): void {
+  if (!existsSync(lockFile)) return;
+  let holder: LockHolder;
+  try {
+    holder = JSON.parse(readFileSync(lockFile, 'utf8'));
+  } catch {
+    return; // being written this instant, or garbage: acquireDataDirLock decides
+  }
+  if (typeof holder.pid === 'number' && isAlive(holder.pid)) throw new DataDirLockedError(lockedMessage(lockFile, holder));
 }
