@@ -1,4 +1,6 @@
 import type { PipelineSession } from '../warehouse/session.ts';
+import { dataDir } from '../warehouse/data-dir.ts';
+import { assertDataDirFree } from '../warehouse/run-lock.ts';
 import { openSession } from '../warehouse/session.ts';
 
 /**
@@ -49,6 +51,8 @@ export async function withSession<T>(args: CommonArgs, command: string, fn: (ses
 
 async function extractThen(args: ExtractArgs, command: 'extract' | 'run'): Promise<void> {
   const { prepareExtract, extractWith } = await import('../extract/extract-command.ts');
+  // Before the demo's simulator is generated: a busy data dir refuses at once, having done nothing.
+  assertDataDirFree(dataDir(args['data-dir']).lockFile);
   const prepared = await prepareExtract(args);
   try {
     await withSession({ ...args, 'as-of': prepared.asOf }, command, async (session) => {

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { dataDir } from '../../warehouse/data-dir.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
+import { acquireDataDirLock } from '../../warehouse/run-lock.ts';
 import { REPO_ROOT, simulatorEnv, smallConfig, SMALL_SIMULATOR, spawnPipeline, temporaryFolder, TODAY, waitFor } from './pipeline-child.ts';
 
 /**
@@ -100,5 +101,32 @@ describe('one data dir, two pipelines and an analyst', () => {
     expect(summary!.publicationsSeen).toBe(3);
     // A connection opened before both publishes keeps reading the file it opened, whole.
     expect(summary!.heldConnectionStillReadsFirst).toBe(true);
+  });
+
+  it('with --demo, a busy data dir refuses before the demo simulator is generated or anything is printed', async () => {
+    const busy = dataDir(join(temporaryFolder('concurrency-demo'), 'data'));
+    const lock = acquireDataDirLock(busy.lockFile, 'run');
+    try {
+      const env = { ...process.env };
+      delete env['BRIGHTCOVE_CLIENT_ID'];
+      delete env['BRIGHTCOVE_CLIENT_SECRET'];
+      const second = await spawnPipeline(['run', '--demo', '--as-of', TODAY, '--data-dir', busy.root, '--config', config], env).done;
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`Another reelhouse process is using this data dir (pid ${process.pid}, \`run\``);
+      expect(second.stdout).not.toContain('Demo:');
+      expect(existsSync(busy.workingDb)).toBe(false);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('taking and releasing the lock many times in one process leaves no exit listener behind', () => {
+    const lockFile = join(temporaryFolder('concurrency-listeners'), '.reelhouse.lock');
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 20; i += 1) acquireDataDirLock(lockFile, 'test').release();
+    expect(process.listenerCount('exit')).toBe(before);
+    // A lock file being written (no JSON yet) is left to the real acquire, which refuses it.
+    writeFileSync(lockFile, '');
+    expect(() => acquireDataDirLock(lockFile, 'test')).toThrow(/Another reelhouse process/);
   });
 });
