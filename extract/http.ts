@@ -1,6 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { parseJsonKeepingIds, UnparseableBodyError } from './json-text.ts';
+import { parseJsonKeepingIds, UnexpectedBodyError, UnparseableBodyError } from './json-text.ts';
 import { redact, redactUrl } from './redact.ts';
 
 /**
@@ -221,9 +221,13 @@ export class HttpClient {
     return agent;
   }
 
-  /** GET a JSON document, with the retry policy and (when `auth` is given) a Bearer token. */
-  getJson(url: string, context: RequestContext, auth?: BearerAuth): Promise<JsonResponse> {
-    return this.send('GET', url, context, { auth });
+  /**
+   * GET a JSON document, with the retry policy and (when `auth` is given) a Bearer token. `expect`
+   * names what is wrong with a parsed body of the wrong shape (or returns undefined when it is fine):
+   * such a body is retried like a truncated one, and never reaches the caller.
+   */
+  getJson(url: string, context: RequestContext, auth?: BearerAuth, expect?: (body: unknown) => string | undefined): Promise<JsonResponse> {
+    return this.send('GET', url, context, { auth, expect });
   }
 
   /** POST a form, for the token endpoint. */
@@ -238,7 +242,7 @@ export class HttpClient {
     method: 'GET' | 'POST',
     url: string,
     context: RequestContext,
-    options: { auth?: BearerAuth; body?: string; headers?: Record<string, string> },
+    options: { auth?: BearerAuth; body?: string; headers?: Record<string, string>; expect?: (body: unknown) => string | undefined },
   ): Promise<JsonResponse> {
     const policy = this.policy;
     let attempts = 0;
@@ -287,7 +291,7 @@ export class HttpClient {
     method: 'GET' | 'POST',
     url: string,
     context: RequestContext,
-    options: { auth?: BearerAuth; body?: string; headers?: Record<string, string> },
+    options: { auth?: BearerAuth; body?: string; headers?: Record<string, string>; expect?: (body: unknown) => string | undefined },
   ): Promise<JsonResponse> {
     let refreshed = false;
     for (;;) {
@@ -337,6 +341,11 @@ export class HttpClient {
         } catch (error) {
           this.counter.add(context.endpoint, 'truncated_body');
           throw error;
+        }
+        const problem = options.expect?.(body);
+        if (problem !== undefined) {
+          this.counter.add(context.endpoint, 'unexpected_shape');
+          throw new UnexpectedBodyError(`HTTP ${status} with an unexpected body: ${problem}`);
         }
         this.counter.add(context.endpoint, 'ok');
         return { status, body, url: redactUrl(url) };

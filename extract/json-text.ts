@@ -37,6 +37,11 @@ export class UnparseableBodyError extends Error {
   override name = 'UnparseableBodyError';
 }
 
+/** Parseable JSON of the wrong shape (an object where an array was due…): retried like a cut-off body. */
+export class UnexpectedBodyError extends UnparseableBodyError {
+  override name = 'UnexpectedBodyError';
+}
+
 /** Parses a response body with ids kept as text; a truncated or malformed body throws UnparseableBodyError. */
 export function parseJsonKeepingIds(text: string): unknown {
   try {

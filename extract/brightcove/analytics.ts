@@ -175,13 +175,11 @@ export class AnalyticsExtractor {
         url,
         { endpoint: ENDPOINT.analytics, account: accountLabel(this.context.account), window: `${formatWindow(window)} ${ANALYTICS_REPORTS[source].dimensions}` },
         this.context.auth,
+        problemWithReport,
       );
       crashPoint('analytics:page-received');
-      const body = response.body as { item_count?: unknown; items?: unknown };
-      if (!Array.isArray(body.items)) {
-        throw new Error(`${accountLabel(this.context.account)}: ${ENDPOINT.analytics} window ${formatWindow(window)} answered without an items array`);
-      }
-      const items = body.items as unknown[];
+      const body = response.body as { item_count?: unknown; items: unknown[] };
+      const items = body.items;
       const itemCount = Number(body.item_count ?? items.length);
       if (itemCount > rowCap || (this.options.pageLimit ?? ANALYTICS_PAGE_LIMIT) === 'all' && items.length < itemCount) {
         throw new RowCapError(`${itemCount} rows match, ${items.length} came back (cap ${rowCap})`);
@@ -209,4 +207,13 @@ export class AnalyticsExtractor {
       if (done) return;
     }
   }
+}
+
+/** A report is `{item_count, items: [...]}`; anything else is retried by the HTTP layer. */
+function problemWithReport(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return `expected a report object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`;
+  if (!Array.isArray((body as { items?: unknown }).items)) return 'expected an items array';
+  // Paging stops on item_count: a missing or unreadable one would page forever.
+  const itemCount = (body as { item_count?: unknown }).item_count;
+  return typeof itemCount === 'number' && Number.isInteger(itemCount) && itemCount >= 0 ? undefined : 'expected a whole item_count';
 }

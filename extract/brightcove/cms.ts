@@ -57,6 +57,8 @@ export class CmsExtractor {
   private readonly spacer: RequestSpacer;
   private itemsLanded = 0;
   private pages = 0;
+  /** Where a stored cursor resumed: that window gets a fresh pass budget in this run. */
+  private resumedAt?: { windowIndex: number; pass: number };
 
   constructor(private readonly context: AccountContext) {
     this.spacer = new RequestSpacer(context.cmsRequestsPerSecond);
@@ -72,21 +74,20 @@ export class CmsExtractor {
       .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
       .join('&');
     const url = `${this.context.cmsOrigin}${path}${query ? `?${query}` : ''}`;
-    return this.context.http.getJson(url, { endpoint, account: accountLabel(this.context.account), window }, this.context.auth);
+    const expect = endpoint === ENDPOINT.cmsCount ? problemWithCount : problemWithVideoList;
+    return this.context.http.getJson(url, { endpoint, account: accountLabel(this.context.account), window }, this.context.auth, expect);
   }
 
   async count(q: string, window: string): Promise<number> {
     const response = await this.get(cmsCountPath(this.accountId), { q }, ENDPOINT.cmsCount, window);
-    const count = Number((response.body as { count?: unknown }).count);
-    if (!Number.isInteger(count) || count < 0) throw new Error(`${accountLabel(this.context.account)}: /counts/videos answered without a count (window ${window})`);
-    return count;
+    return Number((response.body as { count: unknown }).count);
   }
 
   /** The newest `updated_at` of the account right now (null when it has no videos). */
   private async newestUpdatedAt(): Promise<string | null> {
     const response = await this.get(cmsVideosPath(this.accountId), { sort: '-updated_at', limit: '1', offset: '0' }, ENDPOINT.cmsVideos, 'newest');
-    const [first] = asVideoArray(response.body, this.context.account.slug);
-    const updatedAt = first?.['updated_at'];
+    const [first] = response.body as unknown[];
+    const updatedAt = typeof first === 'object' && first !== null ? (first as Record<string, unknown>)['updated_at'] : undefined;
     return typeof updatedAt === 'string' ? updatedAt : null;
   }
 
@@ -119,6 +120,7 @@ export class CmsExtractor {
     let cursor: Cursor;
     if (stored) {
       cursor = JSON.parse(stored) as Cursor;
+      this.resumedAt = { windowIndex: cursor.windowIndex, pass: cursor.pass };
       this.context.progress.log(`cms: resuming the full crawl at window ${cursor.windowIndex + 1}/${cursor.windows.length}, offset ${cursor.offset}`);
     } else {
       const nextWatermark = await this.newestUpdatedAt();
@@ -146,6 +148,7 @@ export class CmsExtractor {
     let cursor: Cursor;
     if (stored) {
       cursor = JSON.parse(stored) as Cursor;
+      this.resumedAt = { windowIndex: cursor.windowIndex, pass: cursor.pass };
       this.context.progress.log(`cms: resuming the incremental crawl at offset ${cursor.offset}`);
     } else {
       const overlapMs = this.context.settings.cms_updated_at_overlap_minutes * 60_000;
@@ -188,7 +191,7 @@ export class CmsExtractor {
     if (cursor.offset === 0) return new Set();
     const rows = await this.context.lander.query<{ video_id: string }>(
       `SELECT DISTINCT video_id FROM raw.cms_videos
-       WHERE account_id = $1 AND starts_with(request_url, $2) AND fetched_at >= $3::TIMESTAMP`,
+       WHERE account_id = $1 AND video_id <> '' AND starts_with(request_url, $2) AND fetched_at >= $3::TIMESTAMP`,
       [this.accountId, this.pageUrlPrefix(q, sort), cursor.passStartedAt.replace('T', ' ').replace('Z', '')],
     );
     return new Set(rows.map((row) => row.video_id));
@@ -207,11 +210,13 @@ export class CmsExtractor {
         url,
         { endpoint: ENDPOINT.cmsVideos, account: accountLabel(this.context.account), window: `${windowLabel} offset ${cursor.offset}` },
         this.context.auth,
+        problemWithVideoList,
       );
       crashPoint('cms:page-received');
-      const videos = asVideoArray(response.body, this.context.account.slug);
-      const items: RawItem[] = videos.map((video) => ({ key: videoIdOf(video, this.context.account.slug), itemJson: JSON.stringify(video) }));
-      for (const item of items) seen.add(item.key);
+      const videos = response.body as unknown[];
+      // Landed as returned, even without a usable id: staging lists such rows with a reason.
+      const items: RawItem[] = videos.map((video) => ({ key: videoIdOf(video), itemJson: JSON.stringify(video) }));
+      for (const item of items) if (item.key !== '') seen.add(item.key);
       const lastPage = videos.length < limit;
       let next: Cursor = { ...cursor, offset: cursor.offset + videos.length };
       if (lastPage) next = await this.finishPass(next, q, windowLabel, seen.size);
@@ -241,7 +246,9 @@ export class CmsExtractor {
       const following = cursor.windows[windowIndex];
       return { ...cursor, windowIndex, offset: 0, pass: 1, passStartedAt: nowIso(), countBefore: following?.count ?? 0 };
     }
-    if (cursor.pass >= CMS_MAX_PASSES_PER_WINDOW) {
+    // A resumed pass may hold pages from the failed run: the budget counts the passes of this run only.
+    const passesThisRun = this.resumedAt?.windowIndex === cursor.windowIndex ? cursor.pass - this.resumedAt.pass + 1 : cursor.pass;
+    if (passesThisRun >= CMS_MAX_PASSES_PER_WINDOW) {
       throw new Error(
         `${accountLabel(this.context.account)}: endpoint ${ENDPOINT.cmsVideos}, window ${windowLabel}: ` +
           `${distinct} distinct videos after ${cursor.pass} passes but /counts/videos says ${expected}; videos keep changing, run again later`,
@@ -253,14 +260,20 @@ export class CmsExtractor {
   }
 }
 
-function asVideoArray(body: unknown, slug: string): Array<Record<string, unknown>> {
-  if (!Array.isArray(body)) throw new Error(`${slug}: CMS /videos answered with ${typeof body}, expected a JSON array of videos`);
-  return body as Array<Record<string, unknown>>;
+function problemWithVideoList(body: unknown): string | undefined {
+  return Array.isArray(body) ? undefined : `expected a JSON array of videos, got ${body === null ? 'null' : typeof body}`;
 }
 
-/** The video id exactly as sent: a string (json-text.ts turns a numeric id into its exact text). */
-function videoIdOf(video: Record<string, unknown>, slug: string): string {
-  const id = video['id'];
-  if (typeof id === 'string' && id.length > 0) return id;
-  throw new Error(`${slug}: a CMS video without an id: ${JSON.stringify(video).slice(0, 120)}`);
+function problemWithCount(body: unknown): string | undefined {
+  const count = typeof body === 'object' && body !== null ? (body as { count?: unknown }).count : undefined;
+  return typeof count === 'number' && Number.isInteger(count) && count >= 0 ? undefined : 'expected {"count": N}';
+}
+
+/**
+ * The video id exactly as sent: a string (json-text.ts turns a numeric id into its exact text). An item
+ * without one (or not an object) gets the empty key: it is still landed, and staging rejects it.
+ */
+function videoIdOf(video: unknown): string {
+  const id = typeof video === 'object' && video !== null ? (video as Record<string, unknown>)['id'] : undefined;
+  return typeof id === 'string' ? id : '';
 }
