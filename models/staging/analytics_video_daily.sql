@@ -4,7 +4,8 @@
 -- provisional. For every account and day we keep only the rows of the latest *completed* fetch whose
 -- window covers that day (meta.analytics_window_fetches): re-fetched numbers replace the old ones, a
 -- day that came back empty really is empty, and an interrupted fetch (completed_at NULL) is ignored.
--- Rows without a video id (the API's null video bucket) cannot be attributed to a video and are left out.
+-- Rows without a video id (the API's null video bucket) cannot be attributed to a video: they are left
+-- out, listed with the other unusable rows in staging.brightcove_rejected_rows.
 CREATE OR REPLACE TABLE staging.analytics_video_daily AS
 WITH completed_fetches AS (
     SELECT fetch_id, account_id, window_from, window_to, reconciled
@@ -27,6 +28,13 @@ latest_fetch_per_day AS (
     SELECT account_id, view_date, max(fetch_id) AS fetch_id
     FROM covered_days
     GROUP BY account_id, view_date
+),
+
+rejected_rows AS (
+    -- Rows listed with a reason in staging.brightcove_rejected_rows (wrong types, bad ids or dates).
+    SELECT DISTINCT landed_file, item_hash
+    FROM staging.brightcove_rejected_rows
+    WHERE source = 'analytics_video_daily'
 ),
 
 report_rows AS (
@@ -59,6 +67,7 @@ rows_of_latest_fetch AS (
     FROM parsed_rows
     JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
     JOIN completed_fetches USING (account_id, fetch_id)
+    ANTI JOIN rejected_rows USING (landed_file, item_hash)
     WHERE parsed_rows.video IS NOT NULL
 ),
 

@@ -26,6 +26,13 @@ latest_fetch_per_day AS (
     GROUP BY account_id, view_date
 ),
 
+rejected_rows AS (
+    -- Rows listed with a reason in staging.brightcove_rejected_rows (wrong types, bad ids or dates).
+    SELECT DISTINCT landed_file, item_hash
+    FROM staging.brightcove_rejected_rows
+    WHERE source = 'analytics_video_device_daily'
+),
+
 report_rows AS (
     -- One parse per item (json_transform is lenient: a value of the wrong type becomes NULL).
     SELECT
@@ -53,6 +60,7 @@ rows_of_latest_fetch AS (
     FROM parsed_rows
     JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
     JOIN completed_fetches USING (account_id, fetch_id)
+    ANTI JOIN rejected_rows USING (landed_file, item_hash)
     WHERE parsed_rows.video_id IS NOT NULL
 ),
 

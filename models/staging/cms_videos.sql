@@ -4,9 +4,19 @@
 -- overlap, pages that repeat while videos change); everything downstream wants one current row.
 -- Renames, casts and de-duplication only: no business rules here.
 CREATE OR REPLACE TABLE staging.cms_videos AS
-WITH landed_videos AS (
-    SELECT account_id, video_id, item_json, fetched_at, landed_file, request_url
-    FROM raw.cms_videos
+WITH rejected_rows AS (
+    -- Items without a usable id (listed with a reason in staging.brightcove_rejected_rows).
+    SELECT DISTINCT landed_file, item_hash
+    FROM staging.brightcove_rejected_rows
+    WHERE source = 'cms_videos'
+),
+
+landed_videos AS (
+    SELECT landed.account_id, landed.video_id, landed.item_json, landed.fetched_at, landed.landed_file, landed.request_url
+    FROM raw.cms_videos AS landed
+    ANTI JOIN rejected_rows
+        ON rejected_rows.landed_file = landed.landed_file
+       AND rejected_rows.item_hash = hash(CAST(landed.item_json AS VARCHAR))
 ),
 
 latest_version AS (

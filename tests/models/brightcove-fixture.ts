@@ -18,6 +18,8 @@ export const ACCOUNTS = {
 } as const;
 
 export const BRIGHTCOVE_MODELS = [
+  'staging.brightcove_rejected_rows',
+  'staging.brightcove_row_accounting',
   'staging.cms_videos',
   'staging.analytics_video_daily',
   'staging.analytics_video_device_daily',
