@@ -93,7 +93,7 @@ const latestFetchRows = (source: string, keyExpr: string) => `
   )
   SELECT r.account_id || '|' || ${keyExpr} AS key, r.item_json::VARCHAR AS item_json
   FROM raw.${source} AS r
-  JOIN days ON days.account_id = r.account_id AND days.fetch_id = r.fetch_id AND days.day = CAST(r.item_json->>'date' AS DATE)`;
+  JOIN days ON days.account_id = r.account_id AND days.fetch_id = r.fetch_id AND days.day = TRY_CAST(r.item_json->>'date' AS DATE)`;
 
 /** Staging-style de-duplication, written independently of models/ so the test checks the raw contract. */
 export async function readSnapshot(warehouse: Warehouse): Promise<Snapshot> {
