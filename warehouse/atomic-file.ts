@@ -1,14 +1,58 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
 /**
  * Every file a reader may see is written under a temporary name in the same folder, flushed to disk,
  * then renamed over the target: a reader sees the old file or the new one, never half of one.
+ *
+ * A writer killed before its rename (SIGKILL, power cut) leaves its temporary file behind, and nothing
+ * else would ever remove it: the next writer of the same target does (see temporaryPathFor).
  */
 
-/** A temporary sibling path for `target`, hidden and unique to this writer. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Removes the temporaries of `target` that a dead process left: `.<name>.<pid>.<id>.tmp` and files
+ * derived from them (DuckDB's `.tmp.wal`). A live writer's temporary (its pid still runs) is kept.
+ * Returns the names removed.
+ */
+export function removeAbandonedTemporaries(target: string): string[] {
+  const folder = dirname(target);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp(?:\\..+)?$`);
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of entries) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(folder, name), { force: true, recursive: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/**
+ * A temporary sibling path for `target`, hidden and unique to this writer. Taking one first removes
+ * what a killed writer of the same target left behind, so a crash costs no more than one re-run.
+ */
 export function temporaryPathFor(target: string): string {
+  removeAbandonedTemporaries(target);
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
 }
 
