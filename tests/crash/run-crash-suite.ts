@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { compareFingerprints, fingerprint, type Fingerprint } from './data-dir-fingerprint.ts';
+import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type ReferenceRun, type RunMode, type Scenario } from './kill-plan.ts';
+
+/**
+ * The crash suite (`npm run test:crash`): `pipeline run --demo` against the built-in simulator, killed
+ * with SIGKILL 26 times, spread over the whole run (extraction, landing, event ingest, build,
+ * checks, export, distribution, publish; on a first run and on a later one), each followed by a normal
+ * run. After each, the data dir must equal an uninterrupted run's (fingerprint: export and delivered
+ * files by sha256, published marts row by row, raw data de-duplicated by key) and hold no duplicate
+ * key and no temporary, scratch or WAL file.
+ *
+ *   npm run test:crash                          CI size, the fixed default seed
+ *   npm run test:crash -- --seed 7              other kill passes and delays
+ *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure)
+ *   npm run test:crash -- --size local          a larger dataset
+ *
+ * Ends with `N passed, N failed` on its own line; exits 1 on any failure.
+ */
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const DEFAULT_SEED = 20250630;
+const AS_OF = '2025-06-30';
+
+/** CI: a few seconds per run; local: closer to the demo (250 videos per account from 2023). */
+const SIZES = {
+  ci: { videosPerAccount: 12, historyStart: '2025-04-01' },
+  local: { videosPerAccount: 100, historyStart: '2024-07-01' },
+} as const;
+type Size = keyof typeof SIZES;
+
+interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly ms: number;
+  readonly output: string;
+}
+
+interface Options {
+  readonly seed: number;
+  readonly size: Size;
+  readonly jobs: number;
+  readonly scenario?: number;
+  readonly keep: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seed: { type: 'string' },
+      size: { type: 'string', default: 'ci' },
+      jobs: { type: 'string' },
+      scenario: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a whole number ≥ 0, got "${values.seed}"`);
+  if (!(values.size! in SIZES)) throw new Error(`--size must be ${Object.keys(SIZES).join(' or ')}, got "${values.size}"`);
+  const jobs = values.jobs === undefined ? Math.min(2, availableParallelism()) : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
+  const scenario = values.scenario === undefined ? undefined : Number(values.scenario);
+  if (scenario !== undefined && (!Number.isInteger(scenario) || scenario < 0)) throw new Error(`--scenario must be a scenario number, got "${values.scenario}"`);
+  return { seed, size: values.size as Size, jobs, scenario, keep: values.keep ?? false };
+}
+
+function pipelineEnv(size: Size, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: String(SIZES[size].videosPerAccount),
+    REELHOUSE_RETRY_BASE_MS: '2',
+    REELHOUSE_RETRY_MAX_MS: '20',
+    REELHOUSE_PROCESSING_DELAY_MS: '2',
+    REELHOUSE_CMS_RPS: '1000',
+  };
+  for (const name of ['REELHOUSE_CRASH_AT', 'REELHOUSE_CRASH_TRACE', 'BRIGHTCOVE_CLIENT_ID', 'BRIGHTCOVE_CLIENT_SECRET', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) {
+    delete env[name];
+  }
+  return { ...env, ...extra };
+}
+
+/** `pipeline run --demo` in a child process; with killAfterMs, SIGKILLed from outside after that long. */
+function runPipeline(dataDir: string, configPath: string, env: NodeJS.ProcessEnv, killAfterMs?: number): Promise<RunResult> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(REPO_ROOT, 'pipeline.ts'), 'run', '--demo', '--as-of', AS_OF, '--data-dir', dataDir, '--config', configPath],
+    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, ms: performance.now() - started, output });
+    }),
+  );
+}
+
+function lastLines(text: string, count = 12): string {
+  return text.trimEnd().split('\n').slice(-count).map((line) => `      | ${line}`).join('\n');
+}
+
+interface Reference {
+  readonly runs: Record<RunMode, ReferenceRun>;
+  /** The finished first run: rerun scenarios start from a copy of it. */
+  readonly finishedDir: string;
+  readonly expected: Fingerprint;
+}
+
+async function referenceRuns(workRoot: string, configPath: string, size: Size, log: (line: string) => void): Promise<Reference> {
+  const runs: Partial<Record<RunMode, ReferenceRun>> = {};
+  const freshDir = join(workRoot, 'reference-fresh');
+  const rerunDir = join(workRoot, 'reference-rerun');
+  for (const mode of ['fresh', 'rerun'] as const) {
+    const dir = mode === 'fresh' ? freshDir : rerunDir;
+    if (mode === 'rerun') cpSync(freshDir, rerunDir, { recursive: true });
+    const trace = join(workRoot, `trace-${mode}.txt`);
+    writeFileSync(trace, '');
+    const result = await runPipeline(dir, configPath, pipelineEnv(size, { REELHOUSE_CRASH_TRACE: trace }));
+    if (result.code !== 0) throw new Error(`The uninterrupted ${mode} run failed (exit ${result.code ?? result.signal}):\n${lastLines(result.output, 40)}`);
+    runs[mode] = { counts: countTrace(readFileSync(trace, 'utf8')), durationMs: result.ms };
+    log(`reference ${mode} run: ${(result.ms / 1000).toFixed(1)} s, ${[...runs[mode]!.counts.values()].reduce((a, b) => a + b, 0)} kill points passed`);
+  }
+  const expected = await fingerprint(freshDir);
+  if (expected.problems.length > 0) throw new Error(`The uninterrupted run itself breaks the invariants:\n  ${expected.problems.join('\n  ')}`);
+  // A second uninterrupted run on a finished data dir must change nothing: otherwise no crash result means anything.
+  const again = await fingerprint(rerunDir, [freshDir]);
+  const drift = [...again.problems, ...compareFingerprints(expected, again)];
+  if (drift.length > 0) throw new Error(`A second uninterrupted run changes the results:\n  ${drift.join('\n  ')}`);
+  return { runs: runs as Record<RunMode, ReferenceRun>, finishedDir: freshDir, expected };
+}
+
+interface Outcome {
+  readonly scenario: Scenario;
+  readonly problems: string[];
+  readonly killedAfterMs: number;
+  readonly resumedInMs: number;
+}
+
+async function runScenario(scenario: Scenario, reference: Reference, workRoot: string, configPath: string, size: Size): Promise<Outcome> {
+  const dir = join(workRoot, `scenario-${scenario.index}`);
+  rmSync(dir, { recursive: true, force: true });
+  if (scenario.mode === 'rerun') cpSync(reference.finishedDir, dir, { recursive: true });
+  else mkdirSync(dir, { recursive: true });
+  const problems: string[] = [];
+  const killed =
+    scenario.point === WALL_CLOCK
+      ? await runPipeline(dir, configPath, pipelineEnv(size), scenario.delayMs)
+      : await runPipeline(dir, configPath, pipelineEnv(size, { REELHOUSE_CRASH_AT: `${scenario.point}:${scenario.occurrence}` }));
+  if (killed.signal !== 'SIGKILL') {
+    problems.push(
+      scenario.point === WALL_CLOCK
+        ? `the run ended (exit ${killed.code}) before the kill at ${scenario.delayMs} ms`
+        : `the run never reached ${scenario.point} a ${scenario.occurrence}th time (exit ${killed.code})`,
+    );
+    if (killed.code !== 0) problems.push(`the run to be killed failed on its own:\n${lastLines(killed.output)}`);
+  }
+  const resumed = await runPipeline(dir, configPath, pipelineEnv(size));
+  if (resumed.code !== 0) problems.push(`the normal run after the kill failed (exit ${resumed.code ?? resumed.signal}):\n${lastLines(resumed.output)}`);
+  else {
+    try {
+      const actual = await fingerprint(dir, [reference.finishedDir]);
+      problems.push(...actual.problems, ...compareFingerprints(reference.expected, actual));
+    } catch (error) {
+      problems.push(`could not read the data dir: ${(error as Error).message}`);
+    }
+  }
+  return { scenario, problems, killedAfterMs: killed.ms, resumedInMs: resumed.ms };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const size = SIZES[options.size];
+  const started = performance.now();
+  const log = (line: string) => console.log(line);
+  log(`crash suite: seed ${options.seed} (--seed N to change), size ${options.size} (${size.videosPerAccount} videos per account, views from ${size.historyStart}), ${options.jobs} job(s)`);
+
+  const workRoot = mkdtempSync(join(tmpdir(), 'reelhouse-crash-'));
+  const config = JSON.parse(readFileSync(join(REPO_ROOT, 'reelhouse.config.json'), 'utf8')) as { extract: Record<string, unknown> };
+  config.extract['history_start_date'] = size.historyStart;
+  const configPath = join(workRoot, 'reelhouse.config.json');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+
+  let passed = 0;
+  let failed = 0;
+  try {
+    const reference = await referenceRuns(workRoot, configPath, options.size, log);
+    passed += 1;
+    log('ok   reference: an uninterrupted run, and a second one on top of it, give the same results and break no invariant');
+    const all = planScenarios(options.seed, reference.runs);
+    const scenarios = options.scenario === undefined ? all : all.filter((scenario) => scenario.index === options.scenario);
+    if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
+    log(`${scenarios.length} kill scenario(s):`);
+
+    const queue = [...scenarios];
+    const worker = async () => {
+      for (let scenario = queue.shift(); scenario; scenario = queue.shift()) {
+        const outcome = await runScenario(scenario, reference, workRoot, configPath, options.size);
+        const timing = `killed after ${(outcome.killedAfterMs / 1000).toFixed(1)} s, normal run ${(outcome.resumedInMs / 1000).toFixed(1)} s`;
+        if (outcome.problems.length === 0) {
+          passed += 1;
+          log(`ok   ${describeScenario(scenario)} (${scenario.moment}; ${timing})`);
+          if (!options.keep) rmSync(join(workRoot, `scenario-${scenario.index}`), { recursive: true, force: true });
+        } else {
+          failed += 1;
+          log(`FAIL ${describeScenario(scenario)} (${scenario.moment}; ${timing})`);
+          for (const problem of outcome.problems) log(`     - ${problem}`);
+          log(`     replay: npm run test:crash -- --seed ${options.seed} --size ${options.size} --scenario ${scenario.index} --keep`);
+          log(`     data dir: ${join(workRoot, `scenario-${scenario.index}`)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: options.jobs }, worker));
+  } catch (error) {
+    failed += 1;
+    log(`FAIL ${(error as Error).message}`);
+  }
+  log(`crash suite: ${((performance.now() - started) / 1000).toFixed(0)} s; seed ${options.seed}; work dir ${workRoot}${failed === 0 && !options.keep ? ' (removed)' : ''}`);
+  if (failed === 0 && !options.keep) rmSync(workRoot, { recursive: true, force: true });
+  log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(`Error: ${error.message}`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
