@@ -18,6 +18,7 @@ export const HOSTILE_KEYS = {
   pathKey: '../../etc/passwd',
   sqlKey: "x'); DROP TABLE raw.cms_videos; --",
   formulaKey: '=cmd|\' /C calc\'!A0',
+  quotedKey: 'notes, "quoted"\nsecond line',
 } as const;
 
 /** The placeholder a bare id travels in until the body is serialized (a NUL cannot occur in real data). */
@@ -98,6 +99,7 @@ function corrupt(fault: ItemFault, item: Record<string, unknown>, source: ItemSo
           [HOSTILE_KEYS.pathKey]: 'value under a path-like key',
           [HOSTILE_KEYS.sqlKey]: 'value under a SQL-like key',
           [HOSTILE_KEYS.formulaKey]: '=1+1',
+          [HOSTILE_KEYS.quotedKey]: 'a value, "quoted"\nover two lines',
         };
       }
       return item;

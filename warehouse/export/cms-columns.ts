@@ -30,8 +30,12 @@ export function isoTimestampSql(expression: string): string {
   return `strftime(${expression}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 }
 
+/**
+ * `$."key"` for any key: DuckDB reads \\ and \" inside the quotes but not JSON's \n or \uXXXX, so control
+ * characters stay as they are (JSON.stringify would turn a key with a newline into a path that finds nothing).
+ */
 function jsonPath(key: string): string {
-  return sqlString(`$.${JSON.stringify(key)}`);
+  return sqlString(`$."${key.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`);
 }
 
 /** A JSON value as a cell: objects and arrays as JSON text, scalars as their text, null as empty. */
