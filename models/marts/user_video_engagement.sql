@@ -12,6 +12,9 @@
 -- the event settings changed (meta.engagement_build_state.logic_hash), or when the table is empty.
 -- Steps: 1 the table  2 the logic (a view over the scope)  3 full or incremental?  4 the scope
 --        5 delete + insert  6 bookkeeping  7 comments.
+-- Speed (docs/benchmarks.md): the rules need ONE sort of all events (per stream, by time); the state
+-- after seeks and the per-video look-backs are computed over the few events around seeks and at run
+-- boundaries, and unique seconds in the per-pair aggregate, so no other pass sorts every event.
 
 -- 1 -------------------------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS marts.user_video_engagement (
@@ -64,7 +67,6 @@ affected_streams AS (
 ),
 
 scope_events AS (
-    -- Only the columns the rules need: every window below carries its rows' columns along.
     SELECT user_id, session_id, video_id, event_type, event_at, position_s, input_order
     FROM staging.player_events
     WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
@@ -77,82 +79,122 @@ scope_events AS (
     WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
 ),
 
+keyed_events AS (
+    -- Every window below partitions and orders by 128-bit keys of the ids, not by the id strings (far
+    -- cheaper to sort): two 64-bit hashes of different bytes (the ids, and their joined text), so two
+    -- different streams or pairs share a key only if both collide (about 2^-128). Seconds as DOUBLE and
+    -- the duration are computed once here, before the sort.
+    SELECT
+        e.user_id,
+        e.video_id,
+        (CAST(hash(e.user_id, e.session_id) AS UHUGEINT) << 64)
+            | hash(concat(e.session_id, chr(31), e.user_id))         AS stream_key,
+        (CAST(hash(e.user_id, e.video_id) AS UHUGEINT) << 64)
+            | hash(concat(e.video_id, chr(31), e.user_id))           AS pair_key,
+        e.event_type,
+        e.event_at,
+        epoch_us(e.event_at) / 1e6                                   AS event_at_s,
+        e.position_s,
+        e.input_order,
+        d.video_duration_s
+    FROM scope_events AS e
+    LEFT JOIN intermediate.video_durations AS d ON d.video_id = e.video_id
+),
+
 stream_neighbours AS (
-    -- Each event with its neighbours in its (user, sessionId) stream, in time then input order.
+    -- The one sort over all events: each event with its neighbours in its (user, sessionId) stream,
+    -- in time then input order. Every later step reads only these columns (no second pass over the
+    -- stream order, except for the few events of seek chains and run boundaries below).
     SELECT
         e.*,
-        epoch_us(e.event_at) / 1e6                                     AS event_at_s,
-        row_number() OVER stream                                        AS stream_index,
-        epoch_us(lag(e.event_at) OVER stream) / 1e6                     AS previous_event_at_s,
-        lag(e.video_id) OVER stream                                     AS previous_video_id,
-        epoch_us(lead(e.event_at) OVER stream) / 1e6                    AS next_event_at_s,
-        lead(e.video_id) OVER stream                                    AS next_video_id,
-        lead(e.event_type) OVER stream                                  AS next_event_type,
-        lead(e.position_s) OVER stream                                  AS next_position_s
-    FROM scope_events AS e
-    -- Partitioned by two independent hashes of the ids (128 bits): sorting on them is far cheaper
-    -- than on the id strings, and a collision is as likely as an md5 collision.
-    WINDOW stream AS (PARTITION BY hash(e.user_id, e.session_id), hash(e.session_id, e.user_id) ORDER BY e.event_at, e.input_order)
+        lag(e.event_at_s) OVER stream    AS previous_event_at_s,
+        lag(e.pair_key) OVER stream      AS previous_pair_key,
+        lag(e.event_type) OVER stream    AS previous_event_type,
+        lag(e.position_s) OVER stream    AS previous_position_s,
+        lead(e.event_at_s) OVER stream   AS next_event_at_s,
+        lead(e.pair_key) OVER stream     AS next_pair_key,
+        lead(e.event_type) OVER stream   AS next_event_type,
+        lead(e.position_s) OVER stream   AS next_position_s
+    FROM keyed_events AS e
+    WINDOW stream AS (PARTITION BY e.stream_key ORDER BY e.event_at, e.input_order)
 ),
 
 viewing_session_starts AS (
     -- A gap longer than the timeout starts a new viewing session (the browser was closed); a
-    -- viewing session or a change of video starts a new "run" (a seek only continues playing within one).
+    -- viewing session or a change of video starts a new "run" (a seek only continues playing within
+    -- one); a run ends where the next event is another video, far away in time, or missing.
     SELECT
         n.*,
         n.previous_event_at_s IS NULL
             OR n.event_at_s - n.previous_event_at_s > s.session_timeout_s          AS starts_viewing_session,
         n.previous_event_at_s IS NULL
             OR n.event_at_s - n.previous_event_at_s > s.session_timeout_s
-            OR n.previous_video_id <> n.video_id                                 AS starts_run,
+            OR n.previous_pair_key <> n.pair_key                                  AS starts_run,
         n.next_event_at_s IS NOT NULL
-            AND n.next_event_at_s - n.event_at_s <= s.session_timeout_s           AS has_next_in_viewing_session
+            AND n.next_event_at_s - n.event_at_s <= s.session_timeout_s           AS has_next_in_viewing_session,
+        n.next_event_at_s IS NULL
+            OR n.next_event_at_s - n.event_at_s > s.session_timeout_s
+            OR n.next_pair_key <> n.pair_key                                      AS ends_run,
+        n.event_type = 'seek' OR coalesce(n.previous_event_type = 'seek', false)  AS in_seek_chain
     FROM stream_neighbours AS n
     CROSS JOIN settings AS s
 ),
 
-playing_states AS (
-    -- Playing after play, resume, heartbeat; not after pause, end; a seek keeps the state of the last
-    -- non-seek event when nothing (no gap, no other video) came between them.
+plain_event_states AS (
+    -- Playing after play, resume, heartbeat; not after pause, end. Away from seeks the state needs
+    -- only the event and the one before it: the player was playing this very video just before this
+    -- event (so this event closes a segment) when it continues a run after a playing event.
     SELECT
         v.*,
-        sum(CAST(v.starts_viewing_session AS INTEGER)) OVER upto_here                                   AS viewing_session_no,
-        last_value(CASE WHEN v.event_type <> 'seek' THEN v.stream_index END IGNORE NULLS) OVER upto_here AS last_steady_index,
-        last_value(CASE WHEN v.event_type <> 'seek' THEN v.event_type END IGNORE NULLS) OVER upto_here   AS last_steady_type,
-        last_value(CASE WHEN v.starts_run THEN v.stream_index END IGNORE NULLS) OVER upto_here           AS run_start_index,
-        last_value(CASE WHEN v.event_type <> 'seek' THEN v.stream_index END IGNORE NULLS) OVER before_here AS previous_steady_index,
-        last_value(CASE WHEN v.event_type <> 'seek' THEN v.event_type END IGNORE NULLS) OVER before_here   AS previous_steady_type,
-        last_value(CASE WHEN v.starts_run THEN v.stream_index END IGNORE NULLS) OVER before_here           AS previous_run_start_index
+        v.event_type IN ('play', 'resume', 'heartbeat')                                   AS is_playing_after,
+        NOT v.starts_run AND coalesce(v.previous_event_type IN ('play', 'resume', 'heartbeat'), false) AS was_playing_this_video
     FROM viewing_session_starts AS v
+    WHERE NOT v.in_seek_chain
+),
+
+seek_chain_states AS (
+    -- A seek keeps the state before it, within its run: a chain of seeks carries the state of the
+    -- event before the chain, and a seek that starts a run is not playing. So over the seeks and the
+    -- events right after one (a few per cent of the events), the state is the latest of: a non-seek's
+    -- own state, false at a run start, or, at the chain's first seek, the state of the event before it.
+    SELECT
+        q.*,
+        coalesce(last_value(q.state_marker IGNORE NULLS) OVER upto_here, false)                    AS is_playing_after,
+        NOT q.starts_run AND CASE
+            WHEN q.previous_event_type = 'seek' THEN coalesce(last_value(q.state_marker IGNORE NULLS) OVER before_here, false)
+            ELSE coalesce(q.previous_event_type IN ('play', 'resume', 'heartbeat'), false)
+        END                                                                                          AS was_playing_this_video
+    FROM (
+        SELECT
+            v.*,
+            CASE
+                WHEN v.event_type <> 'seek' THEN v.event_type IN ('play', 'resume', 'heartbeat')
+                WHEN v.starts_run THEN false
+                WHEN v.previous_event_type <> 'seek' THEN v.previous_event_type IN ('play', 'resume', 'heartbeat')
+            END AS state_marker
+        FROM viewing_session_starts AS v
+        WHERE v.in_seek_chain
+    ) AS q
     WINDOW
-        upto_here AS (PARTITION BY hash(v.user_id, v.session_id), hash(v.session_id, v.user_id) ORDER BY v.event_at, v.input_order
+        upto_here AS (PARTITION BY q.stream_key ORDER BY q.event_at, q.input_order
                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-        before_here AS (PARTITION BY hash(v.user_id, v.session_id), hash(v.session_id, v.user_id) ORDER BY v.event_at, v.input_order
+        before_here AS (PARTITION BY q.stream_key ORDER BY q.event_at, q.input_order
                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
 
 event_states AS (
-    SELECT
-        p.*,
-        coalesce(p.last_steady_type IN ('play', 'resume', 'heartbeat')
-                 AND p.run_start_index <= p.last_steady_index, false)                        AS is_playing_after,
-        -- the player was playing this very video just before this event (so this event closes a segment)
-        coalesce(NOT p.starts_run
-                 AND p.previous_steady_type IN ('play', 'resume', 'heartbeat')
-                 AND p.previous_run_start_index <= p.previous_steady_index, false)           AS was_playing_this_video
-    FROM playing_states AS p
+    SELECT * FROM plain_event_states
+    UNION ALL BY NAME
+    SELECT * EXCLUDE (state_marker) FROM seek_chain_states
 ),
 
 watched_segments AS (
     -- A playing state opened at (t0, p0) is closed by the next event of the viewing session.
     SELECT
         st.*,
-        d.video_duration_s,
-        d.duration_source,
-        st.next_event_at_s - st.event_at_s AS elapsed_s,
         CASE
             WHEN NOT st.is_playing_after OR NOT st.has_next_in_viewing_session THEN NULL
-            WHEN st.next_video_id <> st.video_id THEN st.position_s + (st.next_event_at_s - st.event_at_s)
+            WHEN st.next_pair_key <> st.pair_key THEN st.position_s + (st.next_event_at_s - st.event_at_s)
             WHEN st.next_event_type = 'seek' THEN st.position_s + (st.next_event_at_s - st.event_at_s)
             WHEN st.next_position_s - st.position_s BETWEEN 0
                  AND (st.next_event_at_s - st.event_at_s) * s.max_playback_speed + s.position_tolerance_s
@@ -162,7 +204,6 @@ watched_segments AS (
         st.is_playing_after AND NOT st.has_next_in_viewing_session AS is_unclosed_play
     FROM event_states AS st
     CROSS JOIN settings AS s
-    LEFT JOIN intermediate.video_durations AS d ON d.video_id = st.video_id
 ),
 
 clipped_segments AS (
@@ -173,14 +214,15 @@ clipped_segments AS (
     FROM watched_segments AS w
 ),
 
-segment_skips AS (
-    -- Skips found while playing: the next position disagrees with the clock, or a seek lands away
-    -- from where playback had got to. A switch to another video is never a skip.
+event_outcomes AS (
+    -- Per event: the segment length, skips, where the video stands after it, and completion.
     SELECT
         c.*,
         greatest(c.segment_end_s - c.segment_start_s, 0) AS segment_length_s,
+        -- Skips found while playing: the next position disagrees with the clock, or a seek lands away
+        -- from where playback had got to. A switch to another video is never a skip.
         CASE
-            WHEN c.raw_segment_end_s IS NULL OR c.next_video_id <> c.video_id THEN 0
+            WHEN c.raw_segment_end_s IS NULL OR c.next_pair_key <> c.pair_key THEN 0
             WHEN c.next_event_type = 'seek' THEN
                 CASE WHEN abs(c.next_position_s - c.segment_end_s) > s.position_tolerance_s
                      THEN (CASE WHEN c.next_position_s > c.segment_end_s THEN 1 ELSE -1 END) ELSE 0 END
@@ -188,77 +230,85 @@ segment_skips AS (
             WHEN c.next_position_s > c.position_s THEN 1
             ELSE -1
         END AS playing_skip_direction,
+        -- Skips found while not playing: play/resume/seek/heartbeat more than the tolerance away from
+        -- the last known position of that video in this viewing session. Within a run that is the
+        -- previous event's position; at a run start after another video see run_returns.
+        CASE
+            WHEN c.starts_run
+                 OR c.event_type NOT IN ('play', 'resume', 'seek', 'heartbeat')
+                 OR c.was_playing_this_video THEN 0
+            WHEN abs(c.position_s - c.previous_position_s) <= s.position_tolerance_s THEN 0
+            WHEN c.position_s > c.previous_position_s THEN 1
+            ELSE -1
+        END AS idle_skip_direction,
         -- where this video stands after this event, for a later "not playing" skip test
         CASE
-            WHEN c.raw_segment_end_s IS NOT NULL AND c.next_video_id <> c.video_id THEN c.segment_end_s
+            WHEN c.raw_segment_end_s IS NOT NULL AND c.next_pair_key <> c.pair_key THEN c.segment_end_s
             ELSE c.position_s
-        END AS last_known_position_s
+        END AS last_known_position_s,
+        -- A viewing session completes a video with an end at >= 95 % of its duration, or a segment ending there.
+        coalesce(c.video_duration_s > 0 AND (
+            (c.event_type = 'end' AND c.position_s >= s.completion_threshold * c.video_duration_s)
+            OR (c.segment_end_s > c.segment_start_s AND c.segment_end_s >= s.completion_threshold * c.video_duration_s)
+        ), false) AS completes_video
     FROM clipped_segments AS c
     CROSS JOIN settings AS s
 ),
 
-idle_skips AS (
-    -- Skips found while not playing: play/resume/seek/heartbeat more than the tolerance away from the
-    -- last known position of that video in this viewing session.
+run_boundaries AS (
+    -- The first and last event of every run and the completing events (a small share of the events):
+    -- enough to number the viewing sessions (each starts a run) and to find, at a run start, the end
+    -- of the same video's previous run in the stream.
     SELECT
-        k.*,
-        CASE
-            WHEN k.event_type NOT IN ('play', 'resume', 'seek', 'heartbeat') OR k.was_playing_this_video THEN 0
-            WHEN k.previous_same_video_session_no IS DISTINCT FROM k.viewing_session_no THEN 0
-            WHEN abs(k.position_s - k.previous_known_position_s) <= s.position_tolerance_s THEN 0
-            WHEN k.position_s > k.previous_known_position_s THEN 1
-            ELSE -1
-        END AS idle_skip_direction
+        o.stream_key, o.pair_key, o.event_at, o.input_order, o.event_type, o.position_s,
+        o.starts_viewing_session, o.starts_run, o.last_known_position_s, o.completes_video,
+        sum(CAST(o.starts_viewing_session AS INTEGER)) OVER (
+            PARTITION BY o.stream_key ORDER BY o.event_at, o.input_order
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)                        AS viewing_session_no
+    FROM event_outcomes AS o
+    WHERE o.starts_run OR o.ends_run OR o.completes_video
+),
+
+run_returns AS (
+    -- Per (user, video), in stream then time order: the previous boundary event of the same video.
+    -- A viewing session of the pair starts where that one is in another stream or viewing session;
+    -- a run start that returns to the video within the viewing session is an idle skip when it is
+    -- more than the tolerance from where the video was left.
+    SELECT
+        b.*,
+        lag(b.stream_key) OVER pair_order IS DISTINCT FROM b.stream_key
+            OR lag(b.viewing_session_no) OVER pair_order IS DISTINCT FROM b.viewing_session_no AS starts_pair_session,
+        lag(b.last_known_position_s) OVER pair_order                                         AS left_at_position_s
+    FROM run_boundaries AS b
+    WINDOW pair_order AS (PARTITION BY b.pair_key ORDER BY b.stream_key, b.event_at, b.input_order)
+),
+
+per_pair_sessions AS (
+    SELECT
+        r.pair_key,
+        count(*) FILTER (WHERE r.starts_pair_session)                                     AS session_count,
+        count(DISTINCT (r.stream_key, r.viewing_session_no)) FILTER (WHERE r.completes_video) AS completion_count,
+        count(*) FILTER (WHERE r.returns_to_video AND r.position_s - r.left_at_position_s > s.position_tolerance_s)  AS return_forward_skips,
+        count(*) FILTER (WHERE r.returns_to_video AND r.left_at_position_s - r.position_s > s.position_tolerance_s)  AS return_backward_skips
     FROM (
         SELECT
-            sk.*,
-            lag(sk.last_known_position_s) OVER same_video AS previous_known_position_s,
-            lag(sk.viewing_session_no) OVER same_video    AS previous_same_video_session_no
-        FROM segment_skips AS sk
-        WINDOW same_video AS (PARTITION BY hash(sk.user_id, sk.session_id, sk.video_id), hash(sk.video_id, sk.session_id, sk.user_id)
-                              ORDER BY sk.event_at, sk.input_order)
-    ) AS k
+            rr.*,
+            rr.starts_run AND NOT rr.starts_viewing_session AND NOT rr.starts_pair_session
+                AND rr.event_type IN ('play', 'resume', 'seek', 'heartbeat')                AS returns_to_video
+        FROM run_returns AS rr
+    ) AS r
     CROSS JOIN settings AS s
+    GROUP BY r.pair_key
 ),
 
-session_completions AS (
-    -- A viewing session completes a video with an end at >= 95 % of its duration, or a segment ending there.
+per_pair_events AS (
     SELECT
-        i.*,
-        coalesce(i.video_duration_s > 0 AND (
-            (i.event_type = 'end' AND i.position_s >= s.completion_threshold * i.video_duration_s)
-            OR (i.segment_length_s > 0 AND i.segment_end_s >= s.completion_threshold * i.video_duration_s)
-        ), false) AS completes_video
-    FROM idle_skips AS i
-    CROSS JOIN settings AS s
-),
-
-merged_intervals AS (
-    -- Unique seconds: each segment counts only the part beyond the furthest end of the segments that
-    -- start before it (sorted by start, then end), i.e. the union of all segments in one pass.
-    SELECT
-        user_id,
-        video_id,
-        sum(greatest(segment_end_s - greatest(segment_start_s, coalesce(running_max_end_s, segment_start_s)), 0)) AS unique_seconds
-    FROM (
-        SELECT
-            user_id, video_id, segment_start_s, segment_end_s,
-            max(segment_end_s) OVER (PARTITION BY hash(user_id, video_id), hash(video_id, user_id) ORDER BY segment_start_s, segment_end_s
-                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS running_max_end_s
-        FROM session_completions
-        WHERE segment_length_s > 0
-    ) AS ordered_segments
-    GROUP BY user_id, video_id
-),
-
-per_user_video AS (
-    SELECT
-        user_id,
-        video_id,
+        pair_key,
+        any_value(user_id)                                                            AS user_id,
+        any_value(video_id)                                                           AS video_id,
         sum(segment_length_s) FILTER (WHERE segment_length_s > 0)                     AS total_seconds,
+        list({'start_s': segment_start_s, 'end_s': segment_end_s}) FILTER (WHERE segment_length_s > 0) AS segments,
         max(segment_end_s) FILTER (WHERE segment_length_s > 0)                        AS max_segment_end_s,
-        count(DISTINCT struct_pack(session_id, viewing_session_no))                   AS session_count,
-        count(DISTINCT struct_pack(session_id, viewing_session_no)) FILTER (WHERE completes_video) AS completion_count,
         count(*) FILTER (WHERE event_type = 'pause')                                  AS pause_count,
         count(*) FILTER (WHERE playing_skip_direction = 1)
             + count(*) FILTER (WHERE idle_skip_direction = 1)                         AS forward_skips,
@@ -267,19 +317,38 @@ per_user_video AS (
         bool_or(is_unclosed_play)                                                     AS has_unclosed_play,
         max(position_s)                                                               AS max_event_position_s,
         any_value(video_duration_s)                                                   AS video_duration_s,
-        any_value(duration_source)                                                    AS duration_source,
         min(event_at)                                                                 AS first_event_at,
         max(event_at)                                                                 AS last_event_at,
         count(*)                                                                      AS event_count
-    FROM session_completions
-    GROUP BY user_id, video_id
+    FROM event_outcomes
+    GROUP BY pair_key
+),
+
+per_user_video AS (
+    -- Unique seconds: the segments in order of start, each counting only the part beyond the
+    -- furthest end of the ones before it (the union of all segments, nested ones included).
+    SELECT
+        e.* EXCLUDE (segments, forward_skips, backward_skips),
+        e.forward_skips + ps.return_forward_skips                                     AS forward_skips,
+        e.backward_skips + ps.return_backward_skips                                   AS backward_skips,
+        ps.session_count,
+        ps.completion_count,
+        list_reduce(list_sort(e.segments),
+                    lambda union_so_far, segment: {
+                        'end_s': greatest(union_so_far.end_s, segment.end_s),
+                        'length_s': union_so_far.length_s
+                                    + greatest(segment.end_s - greatest(segment.start_s, union_so_far.end_s), 0)},
+                    {'end_s': CAST(0 AS DOUBLE), 'length_s': CAST(0 AS DOUBLE)}).length_s AS unique_seconds
+    FROM per_pair_events AS e
+    JOIN per_pair_sessions AS ps USING (pair_key)
 ),
 
 affected_rows AS (
     -- On an incremental build only the affected pairs' rows are complete: the others in these
     -- streams may have events elsewhere.
-    SELECT p.*
+    SELECT p.*, d.duration_source
     FROM per_user_video AS p
+    LEFT JOIN intermediate.video_durations AS d USING (video_id)
     WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
        OR (p.user_id, p.video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs)
 ),
@@ -290,12 +359,11 @@ rounded AS (
     SELECT
         a.*,
         round(coalesce(a.total_seconds, 0), 3) AS total_watch_time_s,
-        round(least(coalesce(m.unique_seconds, 0), coalesce(a.total_seconds, 0),
+        round(least(coalesce(a.unique_seconds, 0), coalesce(a.total_seconds, 0),
                     coalesce(a.video_duration_s, 0)), 3) AS unique_seconds_watched,
         round(coalesce(a.max_segment_end_s, 0), 3) AS max_position_s,
         a.video_duration_s > 0 AS has_duration
     FROM affected_rows AS a
-    LEFT JOIN merged_intervals AS m USING (user_id, video_id)
 ),
 
 percentages AS (
