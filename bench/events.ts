@@ -33,6 +33,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    direct: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
   },
 });
@@ -86,12 +87,12 @@ spillSampler.unref();
 const events = reusing ? Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events`)) : Number(values.events);
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${gib(totalmem())} RAM, node ${process.version}; DuckDB threads ${values.threads}, memory_limit ${values['memory-limit']}`);
 console.log(`events: ${events.toLocaleString('en')}${reusing ? ` already ingested in ${root}` : ` as ${format} in ${values.files} file(s)`}`);
-if (!reusing) await generateAndIngest();
+if (!reusing && values.direct) await generateIntoRawTable();
+else if (!reusing) await generateAndIngest();
 
-async function generateAndIngest(): Promise<void> {
-
+function eventGenerator(): string {
   // ~20 events per (user, video); 4 videos per user; a user's videos 0-1 share one sessionId, 2-3 another.
-  const generator = `
+  return `
     WITH pairs AS (
         SELECT range AS pair, range // 4 AS user_no, range % 4 AS video_slot, hash(range) AS h
         FROM range(CAST(ceil(${events} / 20.0) AS BIGINT))
@@ -127,6 +128,32 @@ async function generateAndIngest(): Promise<void> {
            video_id AS "videoId", event_name AS "eventName", current_time_s AS "currentTime", video_duration_s AS "videoDuration"
     FROM shaped
     WHERE pair * 20 + k < ${events}`;
+}
+
+/** The generator's events as ingest would type them, one load per `--files` slice (not timed). */
+async function generateIntoRawTable(): Promise<void> {
+  const files = Number(values.files);
+  const started = performance.now();
+  await warehouse.run(`
+    INSERT INTO raw.player_events
+    SELECT
+        CAST(row_number() OVER () AS UHUGEINT)                                      AS event_key,
+        NULL                                                                        AS event_id,
+        "userId", "sessionId", "videoId", "eventName",
+        CASE "eventName" WHEN 'timeupdate' THEN 'heartbeat' WHEN 'video_ended' THEN 'end' ELSE "eventName" END AS event_type,
+        CAST("timestamp" AS TIMESTAMP)                                              AS event_at,
+        CAST("currentTime" AS DOUBLE), CAST("videoDuration" AS DOUBLE),
+        CAST(CAST("timestamp" AS TIMESTAMP) AS DATE)                               AS event_date,
+        CAST(hash("userId") % ${files} + 1 AS BIGINT)                              AS load_id,
+        row_number() OVER ()                                                        AS source_row,
+        'bench-direct'                                                              AS source_file
+    FROM (${eventGenerator()})`);
+  console.log(`generate   ${((performance.now() - started) / 1000).toFixed(2).padStart(8)} s  straight into raw.player_events (no ingest; not part of the figures)`);
+}
+
+async function generateAndIngest(): Promise<void> {
+  const generator = eventGenerator();
+
   const files = Number(values.files);
   const started = performance.now();
   if (format === 'parquet') {
