@@ -3,6 +3,7 @@ import { checkCommand } from './checks.ts';
 import { distribute } from './distribute.ts';
 import { exportAll } from './export/export-command.ts';
 import { publish } from './publish.ts';
+import { logRowAccounting } from './row-accounting-summary.ts';
 import type { PipelineSession } from './session.ts';
 
 /**
@@ -14,6 +15,7 @@ export async function runAfterExtract(session: PipelineSession, log: (line: stri
   const stage = (name: string) => log(`\n== ${name}`);
   stage('build');
   await buildCommand(session, undefined, log);
+  await logRowAccounting(session.warehouse, log);
   stage('check');
   await checkCommand(session, log);
   stage('export');

@@ -25,6 +25,7 @@ let parent: string;
 let dataDir: string;
 let shareDir: string;
 let workFiles: string[];
+const runLines: string[] = [];
 let marts: { catalog: Array<{ account_id: string; video_id: string; name: string | null; custom_fields: string }>; tables: string[]; rejected: number };
 
 function filesUnder(root: string): string[] {
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const quiet = () => undefined;
   try {
     await runExtract(session, { access: simulatorAccess(sim), policy: FAST_POLICY, cmsRequestsPerSecond: 1000, tty: false, log: quiet });
-    await runAfterExtract(session, quiet);
+    await runAfterExtract(session, (line) => runLines.push(line));
     marts = {
       catalog: await session.warehouse.rows(
         'SELECT account_id, video_id, name, CAST(custom_fields AS VARCHAR) AS custom_fields FROM marts.video_catalog ORDER BY ALL',
@@ -79,6 +80,16 @@ describe('hostile values through a whole run', () => {
     expect(sim.itemFaultsApplied()['bareIdEvery']).toBeGreaterThan(50);
     expect(sim.itemFaultsApplied()['extraKeysEvery']).toBeGreaterThan(5);
     expect(marts.rejected).toBe(0);
+  });
+
+  it('prints where the landed rows went, and the numbers add up', () => {
+    const line = runLines.find((text) => text.includes('Brightcove rows:'));
+    const match = /(\d+) landed = (\d+) staged \+ (\d+) rejected \+ (\d+) superseded \+ (\d+) duplicates$/.exec(line ?? '');
+    expect(match, line).not.toBeNull();
+    const [landed, ...parts] = match!.slice(1).map(Number);
+    expect(parts.reduce((sum, part) => sum + part, 0)).toBe(landed);
+    // The API's rows outside any video are counted, with their reason.
+    expect(runLines.some((text) => /rejected analytics_video_daily: null video id: \d+/.test(text))).toBe(true);
   });
 
   it('writes nothing outside the data directory and the distribution root', () => {
