@@ -27,7 +27,7 @@ describe('kill plan', () => {
     for (const scenario of plan.filter((s) => s.point === WALL_CLOCK)) {
       const duration = scenario.mode === 'fresh' ? 10_000 : 4_000;
       expect(scenario.delayMs).toBeGreaterThanOrEqual(duration * 0.1);
-      expect(scenario.delayMs).toBeLessThanOrEqual(duration * 0.9);
+      expect(scenario.delayMs).toBeLessThanOrEqual(duration * 0.6);
     }
   });
 
