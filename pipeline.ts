@@ -45,7 +45,7 @@ export function cliParser(argv: string[], handlers: CommandHandlers = defaultHan
     .command(
       'build',
       'Build the SQL models in dependency order',
-      (y) => y.option('select', { type: 'string', describe: 'MODEL, or MODEL+ for it and everything downstream' }),
+      (y) => y.option('select', { type: 'string', describe: 'MODEL; MODEL+ adds everything downstream, +MODEL everything it reads' }),
       (args) => handlers.build(args),
     )
     .command(

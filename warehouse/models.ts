@@ -113,24 +113,45 @@ export function downstreamOf(models: readonly Model[], names: Iterable<string>):
   return result;
 }
 
+/** The models a model reads, directly or through others. */
+export function upstreamOf(models: readonly Model[], names: Iterable<string>): Set<string> {
+  const byName = new Map(models.map((model) => [model.name, model]));
+  const result = new Set(names);
+  const pending = [...result];
+  while (pending.length > 0) {
+    for (const dependency of byName.get(pending.pop()!)?.dependsOn ?? []) {
+      if (!result.has(dependency)) {
+        result.add(dependency);
+        pending.push(dependency);
+      }
+    }
+  }
+  return result;
+}
+
 /**
- * Resolves a --select expression: `marts.video_cache` (or just `video_cache`) builds that model;
- * a trailing `+` adds everything downstream of it. Several may be given, separated by commas or spaces.
+ * Resolves a --select expression (dbt's graph operators): `marts.video_cache` (or just `video_cache`)
+ * builds that model; a trailing `+` adds everything downstream of it, a leading `+` everything it
+ * reads. Several may be given, separated by commas or spaces.
  */
 export function selectModels(models: readonly Model[], selector?: string): Model[] {
   const ordered = orderModels(models);
   if (!selector || selector.trim() === '') return ordered;
   const chosen = new Set<string>();
   for (const part of selector.split(/[\s,]+/).filter(Boolean)) {
+    const withUpstream = part.startsWith('+');
     const withDownstream = part.endsWith('+');
-    const bare = withDownstream ? part.slice(0, -1) : part;
+    const bare = part.slice(withUpstream ? 1 : 0, withDownstream ? -1 : undefined);
     const matches = models.filter((model) => model.name === bare || model.name.split('.')[1] === bare);
     if (matches.length === 0) {
       const known = models.map((model) => model.name).join(', ');
       throw new Error(`No model named "${bare}". Known models: ${known}`);
     }
     const names = matches.map((model) => model.name);
-    for (const name of withDownstream ? downstreamOf(models, names) : names) chosen.add(name);
+    const selected = new Set(names);
+    if (withUpstream) for (const name of upstreamOf(models, names)) selected.add(name);
+    if (withDownstream) for (const name of downstreamOf(models, names)) selected.add(name);
+    for (const name of selected) chosen.add(name);
   }
   return ordered.filter((model) => chosen.has(model.name));
 }

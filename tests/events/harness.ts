@@ -41,7 +41,7 @@ export async function addCatalogDurations(session: PipelineSession, durations: R
 /** Builds the staging CMS model and the engagement models (what `pipeline build` runs for them). */
 export async function buildEngagement(session: PipelineSession): Promise<void> {
   const models = discoverModels();
-  await buildModels(session.warehouse, selectModels(models, 'cms_videos player_events+'), session.runId);
+  await buildModels(session.warehouse, selectModels(models, '+cms_videos player_events+'), session.runId);
 }
 
 export interface EngagementRow {

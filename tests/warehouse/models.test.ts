@@ -41,6 +41,16 @@ describe('model runner', () => {
       'intermediate.even_things',
       'marts.thing_summary',
     ]);
+    expect(selectModels(models, '+thing_summary').map((m) => m.name)).toEqual([
+      'staging.things',
+      'intermediate.even_things',
+      'marts.thing_summary',
+    ]);
+    expect(selectModels(models, '+even_things+').map((m) => m.name)).toEqual([
+      'staging.things',
+      'intermediate.even_things',
+      'marts.thing_summary',
+    ]);
     expect(() => selectModels(models, 'nope')).toThrow(/No model named "nope"/);
   });
 
