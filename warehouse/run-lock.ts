@@ -1,5 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { temporaryPathFor } from './atomic-file.ts';
+import { crashPoint } from './crash-point.ts';
 
 /**
  * One pipeline process per data dir. DuckDB's own file lock would also refuse a second writer, but only
@@ -28,9 +30,17 @@ export function acquireDataDirLock(lockFile: string, command: string): HeldLock 
   mkdirSync(dirname(lockFile), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, command, started_at: new Date().toISOString() }));
-      closeSync(fd);
+      // The lock appears complete or not at all: its holder is written to a temporary file that is then
+      // hard-linked into place (link fails when the lock exists). Created empty and filled afterwards, a
+      // kill in between left a lock naming no process, which every later run refused.
+      const holderFile = temporaryPathFor(lockFile);
+      writeFileSync(holderFile, JSON.stringify({ pid: process.pid, command, started_at: new Date().toISOString() }));
+      crashPoint('lock:writing');
+      try {
+        linkSync(holderFile, lockFile);
+      } finally {
+        rmSync(holderFile, { force: true });
+      }
       let released = false;
       const release = () => {
         if (released) return;
