@@ -21,6 +21,7 @@ export interface PlannedKill {
 export const WALL_CLOCK = 'wall-clock';
 
 export const KILL_PLAN: readonly PlannedKill[] = [
+  { point: 'lock:writing', mode: 'fresh', kills: 1, moment: 'taking the data dir lock: holder written, lock not yet in place' },
   { point: 'session:opened', mode: 'fresh', kills: 1, moment: 'schema applied, run row written, nothing extracted' },
   { point: 'oauth:token-received', mode: 'fresh', kills: 1, moment: 'during the token fetch: token issued, never used' },
   { point: 'cms:page-received', mode: 'fresh', kills: 1, moment: 'a CMS page received, not landed' },

@@ -9,7 +9,7 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
 
 /**
  * The crash suite (`npm run test:crash`): `pipeline run --demo` against the built-in simulator, killed
- * with SIGKILL 26 times, spread over the whole run (extraction, landing, event ingest, build,
+ * with SIGKILL 27 times, spread over the whole run (extraction, landing, event ingest, build,
  * checks, export, distribution, publish; on a first run and on a later one), each followed by a normal
  * run. After each, the data dir must equal an uninterrupted run's (fingerprint: export and delivered
  * files by sha256, published marts row by row, raw data de-duplicated by key) and hold no duplicate
