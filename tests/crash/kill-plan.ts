@@ -16,6 +16,8 @@ export interface PlannedKill {
   readonly kills: number;
   /** What the data dir holds at that moment, for the report. */
   readonly moment: string;
+  /** Kill the recovery run too, the first time it reaches this point (a crash during recovery). */
+  readonly thenAt?: string;
 }
 
 export const WALL_CLOCK = 'wall-clock';
@@ -41,6 +43,8 @@ export const KILL_PLAN: readonly PlannedKill[] = [
   { point: 'publish:temp-written', mode: 'fresh', kills: 1, moment: 'mid-publish: temporary DuckDB file complete, before the rename' },
   { point: 'publish:renamed', mode: 'fresh', kills: 1, moment: 'right after the rename, run not marked finished' },
   { point: WALL_CLOCK, mode: 'fresh', kills: 1, moment: 'SIGKILL from outside after a seeded delay' },
+  { point: 'land:parquet-renamed', mode: 'fresh', kills: 1, thenAt: 'land:parquet-renamed', moment: 'killed again at the first landing of the recovery run' },
+  { point: 'export:temp-written', mode: 'fresh', kills: 1, thenAt: 'publish:temp-written', moment: 'mid-export, then the recovery run killed mid-publish' },
   { point: 'land:parquet-renamed', mode: 'rerun', kills: 1, moment: 'second run: Parquet renamed, not committed' },
   { point: 'build:model-uncommitted', mode: 'rerun', kills: 1, moment: 'second run: a model replaced inside its transaction' },
   { point: 'distribute:renamed', mode: 'rerun', kills: 1, moment: 'second run: a delivery renamed, not recorded' },
@@ -57,6 +61,8 @@ export interface Scenario {
   /** Wall-clock scenarios: milliseconds after the start. */
   readonly delayMs?: number;
   readonly moment: string;
+  /** The recovery run is killed too, the first time it reaches this point. */
+  readonly thenAt?: string;
 }
 
 /** What an uninterrupted run of each mode looked like: passes per point, and how long it took. */
@@ -108,7 +114,7 @@ export function planScenarios(seed: number, references: Readonly<Record<RunMode,
     const count = reference.counts.get(entry.point) ?? 0;
     const occurrences = count === 0 ? [1] : spreadOccurrences(count, entry.kills, random);
     for (const occurrence of occurrences) {
-      scenarios.push({ index: scenarios.length, mode: entry.mode, point: entry.point, occurrence, moment: entry.moment });
+      scenarios.push({ index: scenarios.length, mode: entry.mode, point: entry.point, occurrence, moment: entry.moment, ...(entry.thenAt ? { thenAt: entry.thenAt } : {}) });
     }
   }
   return scenarios;
@@ -116,7 +122,7 @@ export function planScenarios(seed: number, references: Readonly<Record<RunMode,
 
 export function describeScenario(scenario: Scenario): string {
   const where = scenario.delayMs !== undefined ? `${scenario.point} after ${scenario.delayMs} ms` : `${scenario.point}:${scenario.occurrence}`;
-  return `#${scenario.index} ${scenario.mode} ${where}`;
+  return `#${scenario.index} ${scenario.mode} ${where}${scenario.thenAt ? `, then ${scenario.thenAt}:1` : ''}`;
 }
 
 /** Counts the lines of a REELHOUSE_CRASH_TRACE file. */

@@ -9,11 +9,11 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
 
 /**
  * The crash suite (`npm run test:crash`): `pipeline run --demo` against the built-in simulator, killed
- * with SIGKILL 27 times, spread over the whole run (extraction, landing, event ingest, build,
- * checks, export, distribution, publish; on a first run and on a later one), each followed by a normal
- * run. After each, the data dir must equal an uninterrupted run's (fingerprint: export and delivered
- * files by sha256, published marts row by row, raw data de-duplicated by key) and hold no duplicate
- * key and no temporary, scratch or WAL file.
+ * with SIGKILL at 29 places spread over the whole run (extraction, landing, event ingest, build, checks,
+ * export, distribution, publish; on a first run, on a later one, and twice in a row: once more while
+ * recovering), each followed by a normal run. After each, the data dir must equal an uninterrupted
+ * run's (fingerprint: export and delivered files by sha256, published marts row by row, raw data
+ * de-duplicated by key) and hold no duplicate key and no temporary, scratch or WAL file.
  *
  *   npm run test:crash                          CI size, the fixed default seed
  *   npm run test:crash -- --seed 7              other kill passes and delays
@@ -165,6 +165,10 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
         : `the run never reached ${scenario.point} a ${scenario.occurrence}th time (exit ${killed.code})`,
     );
     if (killed.code !== 0) problems.push(`the run to be killed failed on its own:\n${lastLines(killed.output)}`);
+  }
+  if (scenario.thenAt !== undefined) {
+    const again = await runPipeline(dir, configPath, pipelineEnv(size, { REELHOUSE_CRASH_AT: `${scenario.thenAt}:1` }));
+    if (again.signal !== 'SIGKILL') problems.push(`the recovery run never reached ${scenario.thenAt} (exit ${again.code}):\n${lastLines(again.output)}`);
   }
   const resumed = await runPipeline(dir, configPath, pipelineEnv(size));
   if (resumed.code !== 0) problems.push(`the normal run after the kill failed (exit ${resumed.code ?? resumed.signal}):\n${lastLines(resumed.output)}`);
