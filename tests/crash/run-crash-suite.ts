@@ -18,7 +18,7 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
  *   npm run test:crash                          CI size, the fixed default seed
  *   npm run test:crash -- --seed 7              other kill passes and delays
  *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure)
- *   npm run test:crash -- --size local          a larger dataset
+ *   npm run test:crash -- --size local          a larger dataset (--size demo: the demo's own)
  *
  * Ends with `N passed, N failed` on its own line; exits 1 on any failure.
  */
@@ -28,10 +28,11 @@ const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader
 const DEFAULT_SEED = 20250630;
 const AS_OF = '2025-06-30';
 
-/** CI: a few seconds per run; local: closer to the demo (250 videos per account from 2023). */
+/** CI: a few seconds per run; local: about 20 s per run; demo: exactly what `npm run demo` extracts (about a minute per run). */
 const SIZES = {
   ci: { videosPerAccount: 12, historyStart: '2025-04-01' },
   local: { videosPerAccount: 100, historyStart: '2024-07-01' },
+  demo: { videosPerAccount: 250, historyStart: '2023-01-01' },
 } as const;
 type Size = keyof typeof SIZES;
 
