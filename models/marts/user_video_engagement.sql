@@ -82,8 +82,8 @@ scope_events AS (
 keyed_events AS (
     -- Every window below partitions and orders by 128-bit keys of the ids, not by the id strings (far
     -- cheaper to sort): two 64-bit hashes of different bytes (the ids, and their joined text), so two
-    -- different streams or pairs share a key only if both collide (about 2^-128). Seconds as DOUBLE and
-    -- the duration are computed once here, before the sort.
+    -- different streams or pairs share a key only if both collide (about 2^-128). The event type as a
+    -- one-byte ENUM (compared with the same literals): what the sort carries is what spills at 100 M.
     SELECT
         e.user_id,
         e.video_id,
@@ -91,14 +91,11 @@ keyed_events AS (
             | hash(concat(e.session_id, chr(31), e.user_id))         AS stream_key,
         (CAST(hash(e.user_id, e.video_id) AS UHUGEINT) << 64)
             | hash(concat(e.video_id, chr(31), e.user_id))           AS pair_key,
-        e.event_type,
+        CAST(e.event_type AS ENUM('play', 'resume', 'pause', 'seek', 'end', 'heartbeat')) AS event_type,
         e.event_at,
-        epoch_us(e.event_at) / 1e6                                   AS event_at_s,
         e.position_s,
-        e.input_order,
-        d.video_duration_s
+        e.input_order
     FROM scope_events AS e
-    LEFT JOIN intermediate.video_durations AS d ON d.video_id = e.video_id
 ),
 
 stream_neighbours AS (
@@ -107,16 +104,29 @@ stream_neighbours AS (
     -- stream order, except for the few events of seek chains and run boundaries below).
     SELECT
         e.*,
-        lag(e.event_at_s) OVER stream    AS previous_event_at_s,
+        lag(e.event_at) OVER stream      AS previous_event_at,
         lag(e.pair_key) OVER stream      AS previous_pair_key,
         lag(e.event_type) OVER stream    AS previous_event_type,
         lag(e.position_s) OVER stream    AS previous_position_s,
-        lead(e.event_at_s) OVER stream   AS next_event_at_s,
+        lead(e.event_at) OVER stream     AS next_event_at,
         lead(e.pair_key) OVER stream     AS next_pair_key,
         lead(e.event_type) OVER stream   AS next_event_type,
         lead(e.position_s) OVER stream   AS next_position_s
     FROM keyed_events AS e
     WINDOW stream AS (PARTITION BY e.stream_key ORDER BY e.event_at, e.input_order)
+),
+
+stream_steps AS (
+    -- Seconds as DOUBLE for the arithmetic of the rules, and the duration each event is measured
+    -- against: after the sort, so that it does not carry them.
+    SELECT
+        n.* EXCLUDE (previous_event_at, next_event_at),
+        epoch_us(n.event_at) / 1e6          AS event_at_s,
+        epoch_us(n.previous_event_at) / 1e6 AS previous_event_at_s,
+        epoch_us(n.next_event_at) / 1e6    AS next_event_at_s,
+        d.video_duration_s
+    FROM stream_neighbours AS n
+    LEFT JOIN intermediate.video_durations AS d ON d.video_id = n.video_id
 ),
 
 viewing_session_starts AS (
@@ -136,7 +146,7 @@ viewing_session_starts AS (
             OR n.next_event_at_s - n.event_at_s > s.session_timeout_s
             OR n.next_pair_key <> n.pair_key                                      AS ends_run,
         n.event_type = 'seek' OR coalesce(n.previous_event_type = 'seek', false)  AS in_seek_chain
-    FROM stream_neighbours AS n
+    FROM stream_steps AS n
     CROSS JOIN settings AS s
 ),
 
