@@ -18,6 +18,8 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
  *   npm run test:crash                          CI size, the fixed default seed
  *   npm run test:crash -- --seed 7              other kill passes and delays
  *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure)
+ *   npm run test:crash -- --mode fresh --at land:parquet-renamed:69 [--then publish:temp-written]
+ *                                                one kill given directly (also printed with every failure)
  *   npm run test:crash -- --size local          a larger dataset (--size demo: the demo's own)
  *
  * Ends with `N passed, N failed` on its own line; exits 1 on any failure.
@@ -48,6 +50,8 @@ interface Options {
   readonly size: Size;
   readonly jobs: number;
   readonly scenario?: number;
+  /** One kill given directly (`<point>:<n>`, or `wall-clock:<ms>`), instead of the seed's plan. */
+  readonly at?: { point: string; value: number; mode: RunMode; thenAt?: string };
   readonly keep: boolean;
 }
 
@@ -59,6 +63,9 @@ function parseOptions(argv: string[]): Options {
       size: { type: 'string', default: 'ci' },
       jobs: { type: 'string' },
       scenario: { type: 'string' },
+      at: { type: 'string' },
+      mode: { type: 'string', default: 'fresh' },
+      then: { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
     strict: true,
@@ -70,7 +77,14 @@ function parseOptions(argv: string[]): Options {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
   const scenario = values.scenario === undefined ? undefined : Number(values.scenario);
   if (scenario !== undefined && (!Number.isInteger(scenario) || scenario < 0)) throw new Error(`--scenario must be a scenario number, got "${values.scenario}"`);
-  return { seed, size: values.size as Size, jobs, scenario, keep: values.keep ?? false };
+  let at: Options['at'];
+  if (values.at !== undefined) {
+    const match = /^(.+):(\d+)$/.exec(values.at);
+    if (!match) throw new Error(`--at must be <point>:<n> or wall-clock:<ms>, got "${values.at}" (for example land:parquet-renamed:12)`);
+    if (values.mode !== 'fresh' && values.mode !== 'rerun') throw new Error(`--mode must be fresh or rerun, got "${values.mode}"`);
+    at = { point: match[1]!, value: Number(match[2]), mode: values.mode, ...(values.then ? { thenAt: values.then } : {}) };
+  }
+  return { seed, size: values.size as Size, jobs, scenario, at, keep: values.keep ?? false };
 }
 
 function pipelineEnv(size: Size, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -163,7 +177,7 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
     problems.push(
       scenario.point === WALL_CLOCK
         ? `the run ended (exit ${killed.code}) before the kill at ${scenario.delayMs} ms`
-        : `the run never reached ${scenario.point} a ${scenario.occurrence}th time (exit ${killed.code})`,
+        : `the run ended (exit ${killed.code}) without reaching pass ${scenario.occurrence} of ${scenario.point}`,
     );
     if (killed.code !== 0) problems.push(`the run to be killed failed on its own:\n${lastLines(killed.output)}`);
   }
@@ -182,6 +196,12 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
     }
   }
   return { scenario, problems, killedAfterMs: killed.ms, resumedInMs: resumed.ms };
+}
+
+function directScenario(at: NonNullable<Options['at']>): Scenario {
+  const moment = 'given with --at';
+  const base = { index: 0, mode: at.mode, point: at.point, moment, ...(at.thenAt ? { thenAt: at.thenAt } : {}) };
+  return at.point === WALL_CLOCK ? { ...base, delayMs: at.value } : { ...base, occurrence: at.value };
 }
 
 async function main(): Promise<number> {
@@ -204,7 +224,7 @@ async function main(): Promise<number> {
     passed += 1;
     log('ok   reference: an uninterrupted run, and a second one on top of it, give the same results and break no invariant');
     const all = planScenarios(options.seed, reference.runs);
-    const scenarios = options.scenario === undefined ? all : all.filter((scenario) => scenario.index === options.scenario);
+    const scenarios = options.at ? [directScenario(options.at)] : options.scenario === undefined ? all : all.filter((scenario) => scenario.index === options.scenario);
     if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
     log(`${scenarios.length} kill scenario(s):`);
 
@@ -221,7 +241,8 @@ async function main(): Promise<number> {
           failed += 1;
           log(`FAIL ${describeScenario(scenario)} (${scenario.moment}; ${timing})`);
           for (const problem of outcome.problems) log(`     - ${problem}`);
-          log(`     replay: npm run test:crash -- --seed ${options.seed} --size ${options.size} --scenario ${scenario.index} --keep`);
+          if (!options.at) log(`     replay: npm run test:crash -- --seed ${options.seed} --size ${options.size} --scenario ${scenario.index} --keep`);
+          log(`     ${options.at ? 'replay' : '    or'}: npm run test:crash -- --size ${options.size} --mode ${scenario.mode} --at ${scenario.point}:${scenario.delayMs ?? scenario.occurrence}${scenario.thenAt ? ` --then ${scenario.thenAt}` : ''} --keep`);
           log(`     data dir: ${join(workRoot, `scenario-${scenario.index}`)}`);
         }
       }
