@@ -1,33 +1,14 @@
 -- staging.analytics_video_daily: Analytics API report rows (dimensions=video,date), typed.
 -- Grain: one row per (account_id, video_id, view_date).
--- Why: each run re-fetches a trailing window, so a day can be in several landed fetches, the early ones
--- provisional. For every account and day we keep only the rows of the latest *completed* fetch whose
--- window covers that day (meta.analytics_window_fetches): re-fetched numbers replace the old ones, a
--- day that came back empty really is empty, and an interrupted fetch (completed_at NULL) is ignored.
+-- Why: for every account and day only the rows of the fetch staging.analytics_fetch_days names count
+-- (the latest completed fetch covering the day), so re-fetched provisional numbers replace old ones.
 -- Rows without a video id (the API's null video bucket) cannot be attributed to a video: they are left
 -- out, listed with the other unusable rows in staging.brightcove_rejected_rows.
 CREATE OR REPLACE TABLE staging.analytics_video_daily AS
-WITH completed_fetches AS (
-    SELECT fetch_id, account_id, window_from, window_to, reconciled
-    FROM meta.analytics_window_fetches
+WITH latest_fetch_per_day AS (
+    SELECT account_id, view_date, fetch_id, is_reconciled AS reconciled
+    FROM staging.analytics_fetch_days
     WHERE source = 'analytics_video_daily'
-      AND completed_at IS NOT NULL
-),
-
-covered_days AS (
-    SELECT
-        fetch_id,
-        account_id,
-        CAST(covered_day AS DATE) AS view_date
-    FROM completed_fetches,
-        LATERAL unnest(generate_series(CAST(window_from AS TIMESTAMP), CAST(window_to AS TIMESTAMP), INTERVAL 1 DAY)) AS days(covered_day)
-),
-
-latest_fetch_per_day AS (
-    -- fetch_id sorts in fetch order (contract of meta.analytics_window_fetches).
-    SELECT account_id, view_date, max(fetch_id) AS fetch_id
-    FROM covered_days
-    GROUP BY account_id, view_date
 ),
 
 rejected_rows AS (
@@ -63,10 +44,9 @@ parsed_rows AS (
 ),
 
 rows_of_latest_fetch AS (
-    SELECT parsed_rows.*, completed_fetches.reconciled
+    SELECT parsed_rows.*, latest_fetch_per_day.reconciled
     FROM parsed_rows
     JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
-    JOIN completed_fetches USING (account_id, fetch_id)
     ANTI JOIN rejected_rows USING (landed_file, item_hash)
     WHERE parsed_rows.video IS NOT NULL
 ),

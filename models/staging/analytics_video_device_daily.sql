@@ -4,26 +4,10 @@
 -- completed fetch whose window covers that day, so re-fetched provisional days replace old numbers.
 -- A missing device type becomes 'unknown' (it still counts, in the "other" bucket of the marts).
 CREATE OR REPLACE TABLE staging.analytics_video_device_daily AS
-WITH completed_fetches AS (
-    SELECT fetch_id, account_id, window_from, window_to, reconciled
-    FROM meta.analytics_window_fetches
+WITH latest_fetch_per_day AS (
+    SELECT account_id, view_date, fetch_id, is_reconciled AS reconciled
+    FROM staging.analytics_fetch_days
     WHERE source = 'analytics_video_device_daily'
-      AND completed_at IS NOT NULL
-),
-
-covered_days AS (
-    SELECT
-        fetch_id,
-        account_id,
-        CAST(covered_day AS DATE) AS view_date
-    FROM completed_fetches,
-        LATERAL unnest(generate_series(CAST(window_from AS TIMESTAMP), CAST(window_to AS TIMESTAMP), INTERVAL 1 DAY)) AS days(covered_day)
-),
-
-latest_fetch_per_day AS (
-    SELECT account_id, view_date, max(fetch_id) AS fetch_id
-    FROM covered_days
-    GROUP BY account_id, view_date
 ),
 
 rejected_rows AS (
@@ -56,10 +40,9 @@ parsed_rows AS (
 ),
 
 rows_of_latest_fetch AS (
-    SELECT parsed_rows.*, completed_fetches.reconciled
+    SELECT parsed_rows.*, latest_fetch_per_day.reconciled
     FROM parsed_rows
     JOIN latest_fetch_per_day USING (account_id, view_date, fetch_id)
-    JOIN completed_fetches USING (account_id, fetch_id)
     ANTI JOIN rejected_rows USING (landed_file, item_hash)
     WHERE parsed_rows.video_id IS NOT NULL
 ),

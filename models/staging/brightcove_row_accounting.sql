@@ -11,17 +11,9 @@ WITH rejected_rows AS (
     FROM staging.brightcove_rejected_rows
 ),
 
-completed_fetches AS (
-    SELECT fetch_id, source, account_id, window_from, window_to
-    FROM meta.analytics_window_fetches
-    WHERE completed_at IS NOT NULL
-),
-
 latest_fetch_per_day AS (
-    SELECT source, account_id, CAST(covered_day AS DATE) AS view_date, max(fetch_id) AS fetch_id
-    FROM completed_fetches,
-        LATERAL unnest(generate_series(CAST(window_from AS TIMESTAMP), CAST(window_to AS TIMESTAMP), INTERVAL 1 DAY)) AS days(covered_day)
-    GROUP BY ALL
+    SELECT source, account_id, view_date, fetch_id
+    FROM staging.analytics_fetch_days
 ),
 
 analytics_raw AS (

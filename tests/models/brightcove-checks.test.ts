@@ -1,15 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/duckdb.ts';
 import { CheckFailedError, discoverChecks, runChecks } from '../../warehouse/checks.ts';
-import { referencedTables } from '../../warehouse/models.ts';
-import { ACCOUNTS, BRIGHTCOVE_MODELS, buildBrightcove, fixtureWarehouse } from './brightcove-fixture.ts';
+import { discoverModels, referencedTables, selectModels } from '../../warehouse/models.ts';
+import { ACCOUNTS, BRIGHTCOVE_SELECTOR, buildBrightcove, fixtureWarehouse } from './brightcove-fixture.ts';
 import { AS_OF, V, loadScenario } from './brightcove-scenario.ts';
 
 let warehouse: Warehouse;
 const session = () => ({ warehouse, runId: 'check-run' });
 // Other areas may add checks on their own marts: run those that read only the Brightcove models.
-const brightcoveChecks = () =>
-  discoverChecks().filter((check) => referencedTables(check.sql).every((table) => BRIGHTCOVE_MODELS.includes(table)));
+const brightcoveChecks = () => {
+  const brightcoveModels = selectModels(discoverModels(), BRIGHTCOVE_SELECTOR).map((model) => model.name);
+  return discoverChecks().filter((check) => referencedTables(check.sql).every((table) => brightcoveModels.includes(table)));
+};
 
 beforeEach(async () => {
   warehouse = await fixtureWarehouse(AS_OF);

@@ -3,7 +3,7 @@ import { HOSTILE_KEYS } from '../../simulator/hostile-responses.ts';
 import { startSimulator, type FaultConfig, type RunningSimulator } from '../../simulator/server.ts';
 import { dataDir } from '../../warehouse/data-dir.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
-import { buildModels, discoverModels, orderModels } from '../../warehouse/models.ts';
+import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 import { extractOnce, testConfig, type ExtractRun } from '../extract/helpers.ts';
 
 /**
@@ -30,13 +30,7 @@ export function runExtraction(sim: RunningSimulator, dir: string, config = matri
   return extractOnce(sim, dir, { accounts: ACCOUNTS, config, asOf: TODAY });
 }
 
-const STAGING_MODELS = [
-  'staging.brightcove_rejected_rows',
-  'staging.cms_videos',
-  'staging.analytics_video_daily',
-  'staging.analytics_video_device_daily',
-  'staging.brightcove_row_accounting',
-];
+const STAGING_SELECTOR = '+cms_videos +analytics_video_daily +analytics_video_device_daily +brightcove_row_accounting';
 
 export interface Accounting {
   source: string;
@@ -69,7 +63,7 @@ function withoutHostileKeys(json: string | null): string | null {
 export async function stagedSnapshot(dir: string): Promise<StagedSnapshot> {
   const warehouse = await openWarehouse(dataDir(dir).workingDb);
   try {
-    await buildModels(warehouse, orderModels(discoverModels().filter((model) => STAGING_MODELS.includes(model.name))), 'reliability-test');
+    await buildModels(warehouse, selectModels(discoverModels(), STAGING_SELECTOR), 'reliability-test');
     const cms = await warehouse.rows<Record<string, string | null>>(`
       SELECT account_id || '|' || video_id AS key, name, description, long_description, reference_id, state,
              CAST(duration_ms AS VARCHAR) AS duration_ms, CAST(created_at AS VARCHAR) AS created_at,
