@@ -54,6 +54,12 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
   await applySchema(warehouse);
   await writeRunSettings(warehouse, config, asOfDate);
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  // We hold the data dir lock, so a run still marked running was killed before it could say how it ended.
+  await warehouse.run(
+    `UPDATE meta.runs SET status = 'failed', error = 'interrupted: the process ended without finishing (killed or crashed); noticed by run ' || $1
+     WHERE status = 'running'`,
+    [runId],
+  );
   await warehouse.run(
     `INSERT INTO meta.runs VALUES ($1, $2, $3::DATE, now()::TIMESTAMP, NULL, 'running', NULL)`,
     [runId, options.command, asOfDate],

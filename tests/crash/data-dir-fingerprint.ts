@@ -11,7 +11,8 @@ import { readSnapshot } from '../extract/helpers.ts';
  * it was killed on the way: the bytes of every export and delivered file, every published mart's rows
  * in a total order, and the raw data de-duplicated by its keys. Also the invariants one data dir must
  * hold on its own (`problems`): no duplicate keys in raw, staging or the marts; the lake and
- * meta.landed_files list the same files with the same rows; no temporary, scratch, WAL or lock file.
+ * meta.landed_files list the same files with the same rows; no run left 'running' in meta.runs; no
+ * temporary, scratch, WAL or lock file.
  *
  * Absolute paths of the data dir (player-event source files) are replaced by `<data-dir>`, and the
  * provenance columns of the marts (fetched_at, landed_file, request_url, run_id, load_id) are left out,
@@ -165,6 +166,8 @@ export async function fingerprint(root: string, otherRoots: readonly string[] = 
       'player_events_quarantine',
       await rowsDigest(working, 'SELECT * EXCLUDE (load_id) FROM raw.player_events_quarantine ORDER BY ALL', roots),
     );
+    const unfinished = await working.rows<{ run_id: string; command: string }>(`SELECT run_id, command FROM meta.runs WHERE status = 'running' ORDER BY run_id`);
+    for (const run of unfinished) problems.push(`meta.runs still says run ${run.run_id} (${run.command}) is running`);
     await grainDuplicates(working, 'staging', problems);
     problems.push(...(await lakeProblems(working, root)));
   } finally {
