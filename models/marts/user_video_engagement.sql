@@ -85,8 +85,6 @@ keyed_events AS (
     -- different streams or pairs share a key only if both collide (about 2^-128). The event type as a
     -- one-byte ENUM (compared with the same literals): what the sort carries is what spills at 100 M.
     SELECT
-        e.user_id,
-        e.video_id,
         (CAST(hash(e.user_id, e.session_id) AS UHUGEINT) << 64)
             | hash(concat(e.session_id, chr(31), e.user_id))         AS stream_key,
         (CAST(hash(e.user_id, e.video_id) AS UHUGEINT) << 64)
@@ -94,8 +92,10 @@ keyed_events AS (
         CAST(e.event_type AS ENUM('play', 'resume', 'pause', 'seek', 'end', 'heartbeat')) AS event_type,
         e.event_at,
         e.position_s,
-        e.input_order
+        e.input_order,
+        d.video_duration_s
     FROM scope_events AS e
+    LEFT JOIN intermediate.video_durations AS d ON d.video_id = e.video_id
 ),
 
 stream_neighbours AS (
@@ -117,16 +117,13 @@ stream_neighbours AS (
 ),
 
 stream_steps AS (
-    -- Seconds as DOUBLE for the arithmetic of the rules, and the duration each event is measured
-    -- against: after the sort, so that it does not carry them.
+    -- Seconds as DOUBLE for the arithmetic of the rules: after the sort, so that it does not carry them.
     SELECT
         n.* EXCLUDE (previous_event_at, next_event_at),
         epoch_us(n.event_at) / 1e6          AS event_at_s,
         epoch_us(n.previous_event_at) / 1e6 AS previous_event_at_s,
-        epoch_us(n.next_event_at) / 1e6    AS next_event_at_s,
-        d.video_duration_s
+        epoch_us(n.next_event_at) / 1e6    AS next_event_at_s
     FROM stream_neighbours AS n
-    LEFT JOIN intermediate.video_durations AS d ON d.video_id = n.video_id
 ),
 
 viewing_session_starts AS (
@@ -314,8 +311,6 @@ per_pair_sessions AS (
 per_pair_events AS (
     SELECT
         pair_key,
-        any_value(user_id)                                                            AS user_id,
-        any_value(video_id)                                                           AS video_id,
         sum(segment_length_s) FILTER (WHERE segment_length_s > 0)                     AS total_seconds,
         list({'start_s': segment_start_s, 'end_s': segment_end_s}) FILTER (WHERE segment_length_s > 0) AS segments,
         max(segment_end_s) FILTER (WHERE segment_length_s > 0)                        AS max_segment_end_s,
@@ -334,11 +329,31 @@ per_pair_events AS (
     GROUP BY pair_key
 ),
 
+pair_names AS (
+    -- The id strings of each pair, looked up by its key at the end: the sort and the materialised
+    -- steps above carry only the 16-byte keys (the ids of real players are often 36-character UUIDs,
+    -- and at 100 M events every byte carried is spilled and read back). The key is the one of keyed_events.
+    SELECT
+        ids.user_id,
+        ids.video_id,
+        (CAST(hash(ids.user_id, ids.video_id) AS UHUGEINT) << 64)
+            | hash(concat(ids.video_id, chr(31), ids.user_id))       AS pair_key
+    FROM (
+        SELECT DISTINCT user_id, video_id FROM staging.player_events
+        WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
+        UNION ALL
+        SELECT user_id, video_id FROM engagement_affected_pairs
+        WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
+    ) AS ids
+),
+
 per_user_video AS (
     -- Unique seconds: the segments in order of start, each counting only the part beyond the
     -- furthest end of the ones before it (the union of all segments, nested ones included).
     SELECT
         e.* EXCLUDE (segments, forward_skips, backward_skips),
+        names.user_id,
+        names.video_id,
         e.forward_skips + ps.return_forward_skips                                     AS forward_skips,
         e.backward_skips + ps.return_backward_skips                                   AS backward_skips,
         ps.session_count,
@@ -351,6 +366,7 @@ per_user_video AS (
                     {'end_s': CAST(0 AS DOUBLE), 'length_s': CAST(0 AS DOUBLE)}).length_s AS unique_seconds
     FROM per_pair_events AS e
     JOIN per_pair_sessions AS ps USING (pair_key)
+    JOIN pair_names AS names USING (pair_key)
 ),
 
 affected_rows AS (
