@@ -122,8 +122,11 @@ function runPipeline(dataDir: string, configPath: string, env: NodeJS.ProcessEnv
   );
 }
 
+/** The error lines of a run's output, then its last lines (stdout and stderr arrive interleaved). */
 function lastLines(text: string, count = 12): string {
-  return text.trimEnd().split('\n').slice(-count).map((line) => `      | ${line}`).join('\n');
+  const lines = text.trimEnd().split('\n');
+  const errors = lines.filter((line) => /^Error|Error:/.test(line)).slice(0, 10);
+  return [...errors, ...(errors.length > 0 ? ['…'] : []), ...lines.slice(-count)].map((line) => `      | ${line}`).join('\n');
 }
 
 interface Reference {
