@@ -102,28 +102,22 @@ stream_neighbours AS (
     -- The one sort over all events: each event with its neighbours in its (user, sessionId) stream,
     -- in time then input order. Every later step reads only these columns (no second pass over the
     -- stream order, except for the few events of seek chains and run boundaries below).
+    -- The neighbours' keys and times are reduced here, as the window produces them, to what the rules
+    -- compare: another video or not (NULL: no neighbour), and the gap in seconds (NULL: no neighbour),
+    -- so the steps after the sort, which DuckDB materialises because two of them are read twice, do
+    -- not carry two more 16-byte keys and three more times per event.
     SELECT
         e.*,
-        lag(e.event_at) OVER stream      AS previous_event_at,
-        lag(e.pair_key) OVER stream      AS previous_pair_key,
-        lag(e.event_type) OVER stream    AS previous_event_type,
-        lag(e.position_s) OVER stream    AS previous_position_s,
-        lead(e.event_at) OVER stream     AS next_event_at,
-        lead(e.pair_key) OVER stream     AS next_pair_key,
-        lead(e.event_type) OVER stream   AS next_event_type,
-        lead(e.position_s) OVER stream   AS next_position_s
+        lag(e.pair_key) OVER stream <> e.pair_key                            AS previous_is_other_video,
+        lag(e.event_type) OVER stream                                        AS previous_event_type,
+        lag(e.position_s) OVER stream                                        AS previous_position_s,
+        epoch_us(e.event_at) / 1e6 - epoch_us(lag(e.event_at) OVER stream) / 1e6  AS gap_before_s,
+        lead(e.pair_key) OVER stream <> e.pair_key                           AS next_is_other_video,
+        lead(e.event_type) OVER stream                                       AS next_event_type,
+        lead(e.position_s) OVER stream                                       AS next_position_s,
+        epoch_us(lead(e.event_at) OVER stream) / 1e6 - epoch_us(e.event_at) / 1e6 AS gap_after_s
     FROM keyed_events AS e
     WINDOW stream AS (PARTITION BY e.stream_key ORDER BY e.event_at, e.input_order)
-),
-
-stream_steps AS (
-    -- Seconds as DOUBLE for the arithmetic of the rules: after the sort, so that it does not carry them.
-    SELECT
-        n.* EXCLUDE (previous_event_at, next_event_at),
-        epoch_us(n.event_at) / 1e6          AS event_at_s,
-        epoch_us(n.previous_event_at) / 1e6 AS previous_event_at_s,
-        epoch_us(n.next_event_at) / 1e6    AS next_event_at_s
-    FROM stream_neighbours AS n
 ),
 
 viewing_session_starts AS (
@@ -132,18 +126,18 @@ viewing_session_starts AS (
     -- one); a run ends where the next event is another video, far away in time, or missing.
     SELECT
         n.*,
-        n.previous_event_at_s IS NULL
-            OR n.event_at_s - n.previous_event_at_s > s.session_timeout_s          AS starts_viewing_session,
-        n.previous_event_at_s IS NULL
-            OR n.event_at_s - n.previous_event_at_s > s.session_timeout_s
-            OR n.previous_pair_key <> n.pair_key                                  AS starts_run,
-        n.next_event_at_s IS NOT NULL
-            AND n.next_event_at_s - n.event_at_s <= s.session_timeout_s           AS has_next_in_viewing_session,
-        n.next_event_at_s IS NULL
-            OR n.next_event_at_s - n.event_at_s > s.session_timeout_s
-            OR n.next_pair_key <> n.pair_key                                      AS ends_run,
+        n.gap_before_s IS NULL
+            OR n.gap_before_s > s.session_timeout_s                               AS starts_viewing_session,
+        n.gap_before_s IS NULL
+            OR n.gap_before_s > s.session_timeout_s
+            OR n.previous_is_other_video                                          AS starts_run,
+        n.gap_after_s IS NOT NULL
+            AND n.gap_after_s <= s.session_timeout_s                              AS has_next_in_viewing_session,
+        n.gap_after_s IS NULL
+            OR n.gap_after_s > s.session_timeout_s
+            OR n.next_is_other_video                                              AS ends_run,
         n.event_type = 'seek' OR coalesce(n.previous_event_type = 'seek', false)  AS in_seek_chain
-    FROM stream_steps AS n
+    FROM stream_neighbours AS n
     CROSS JOIN settings AS s
 ),
 
@@ -201,12 +195,12 @@ watched_segments AS (
         st.*,
         CASE
             WHEN NOT st.is_playing_after OR NOT st.has_next_in_viewing_session THEN NULL
-            WHEN st.next_pair_key <> st.pair_key THEN st.position_s + (st.next_event_at_s - st.event_at_s)
-            WHEN st.next_event_type = 'seek' THEN st.position_s + (st.next_event_at_s - st.event_at_s)
+            WHEN st.next_is_other_video THEN st.position_s + st.gap_after_s
+            WHEN st.next_event_type = 'seek' THEN st.position_s + st.gap_after_s
             WHEN st.next_position_s - st.position_s BETWEEN 0
-                 AND (st.next_event_at_s - st.event_at_s) * s.max_playback_speed + s.position_tolerance_s
+                 AND st.gap_after_s * s.max_playback_speed + s.position_tolerance_s
                 THEN st.next_position_s
-            ELSE st.position_s + (st.next_event_at_s - st.event_at_s)
+            ELSE st.position_s + st.gap_after_s
         END AS raw_segment_end_s,
         st.is_playing_after AND NOT st.has_next_in_viewing_session AS is_unclosed_play
     FROM event_states AS st
@@ -229,7 +223,7 @@ event_outcomes AS (
         -- Skips found while playing: the next position disagrees with the clock, or a seek lands away
         -- from where playback had got to. A switch to another video is never a skip.
         CASE
-            WHEN c.raw_segment_end_s IS NULL OR c.next_pair_key <> c.pair_key THEN 0
+            WHEN c.raw_segment_end_s IS NULL OR c.next_is_other_video THEN 0
             WHEN c.next_event_type = 'seek' THEN
                 CASE WHEN abs(c.next_position_s - c.segment_end_s) > s.position_tolerance_s
                      THEN (CASE WHEN c.next_position_s > c.segment_end_s THEN 1 ELSE -1 END) ELSE 0 END
@@ -250,7 +244,7 @@ event_outcomes AS (
         END AS idle_skip_direction,
         -- where this video stands after this event, for a later "not playing" skip test
         CASE
-            WHEN c.raw_segment_end_s IS NOT NULL AND c.next_pair_key <> c.pair_key THEN c.segment_end_s
+            WHEN c.raw_segment_end_s IS NOT NULL AND c.next_is_other_video THEN c.segment_end_s
             ELSE c.position_s
         END AS last_known_position_s,
         -- A viewing session completes a video with an end at >= 95 % of its duration, or a segment ending there.
