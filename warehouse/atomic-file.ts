@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { isProcessAlive } from './process-alive.ts';
 
 /**
  * Every file a reader may see is written under a temporary name in the same folder, flushed to disk,
@@ -10,14 +11,6 @@ import { randomUUID } from 'node:crypto';
  * else would ever remove it: the next writer of the same target does (see temporaryPathFor).
  */
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -40,7 +33,7 @@ export function removeAbandonedTemporaries(target: string): string[] {
   const removed: string[] = [];
   for (const name of entries) {
     const pid = Number(pattern.exec(name)?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    if (!pid || pid === process.pid || isProcessAlive(pid)) continue;
     rmSync(join(folder, name), { force: true, recursive: true });
     removed.push(name);
   }

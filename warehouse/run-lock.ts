@@ -2,6 +2,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import { dirname } from 'node:path';
 import { temporaryPathFor } from './atomic-file.ts';
 import { crashPoint } from './crash-point.ts';
+import { isProcessAlive } from './process-alive.ts';
 
 /**
  * One pipeline process per data dir. DuckDB's own file lock would also refuse a second writer, but only
@@ -13,14 +14,6 @@ export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError';
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface HeldLock {
   release(): void;
@@ -59,7 +52,7 @@ export function acquireDataDirLock(lockFile: string, command: string): HeldLock 
       } catch {
         // A lock file being written this instant, or garbage: treat as held unless clearly stale below.
       }
-      if (typeof holder.pid === 'number' && !isAlive(holder.pid)) {
+      if (typeof holder.pid === 'number' && !isProcessAlive(holder.pid)) {
         rmSync(lockFile, { force: true });
         continue;
       }
@@ -94,5 +87,5 @@ export function assertDataDirFree(lockFile: string): void {
   } catch {
     return; // being written this instant, or garbage: acquireDataDirLock decides
   }
-  if (typeof holder.pid === 'number' && isAlive(holder.pid)) throw new DataDirLockedError(lockedMessage(lockFile, holder));
+  if (typeof holder.pid === 'number' && isProcessAlive(holder.pid)) throw new DataDirLockedError(lockedMessage(lockFile, holder));
 }

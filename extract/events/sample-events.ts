@@ -1,4 +1,5 @@
 import { writeFileAtomically } from '../../warehouse/atomic-file.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * Deterministic, realistic player events for the demo: each user gets a few of the seed's scenarios
@@ -48,17 +49,6 @@ const SCENARIOS: Record<string, (d: number) => Step[]> = {
     return steps;
   },
 };
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function sampleEventLines(videos: readonly SampleVideo[], options: SampleEventOptions = {}): string[] {
   if (videos.length === 0) return [];

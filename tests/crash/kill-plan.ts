@@ -4,6 +4,7 @@
  * so the kills of one point are spread over the run) and the delays of the wall-clock kills. Same
  * seed and same reference counts, same scenarios: a failure is replayed with `--seed S --scenario I`.
  */
+import { seededRandom } from '../../extract/events/seeded-random.ts';
 
 /** A fresh data dir (first run ever) or a copy of a finished one (a later, incremental run). */
 export type RunMode = 'fresh' | 'rerun';
@@ -71,17 +72,7 @@ export interface ReferenceRun {
   readonly durationMs: number;
 }
 
-/** mulberry32: a small, well-mixed 32-bit generator, so a seed means the same draws everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** `kills` passes out of 1..count, one drawn from each of `kills` equal strata (fewer when count is smaller). */
 export function spreadOccurrences(count: number, kills: number, random: () => number): number[] {

@@ -1,16 +1,8 @@
+import { seededRandom } from '../../extract/events/seeded-random.ts';
 import type { EventInput } from './harness.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same streams on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
+
 
 const NAMES = ['play', 'Video_Play', 'resume', 'video_resume', 'pause', 'VIDEO_PAUSE', 'seek', 'seeked', 'end', 'video_ended', 'heartbeat', 'timeupdate'];
 

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small, well-mixed 32-bit generator, so a seed means the same draws on every machine.
+ * The demo's sample events and the tests' generated streams and kill plans all draw from it.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
