@@ -219,10 +219,10 @@ event_outcomes AS (
     -- Per event: the segment length, skips, where the video stands after it, and completion.
     SELECT
         c.*,
-        greatest(c.segment_end_s - c.segment_start_s, 0) AS segment_length_s,
         -- Skips found while playing: the next position disagrees with the clock, or a seek lands away
         -- from where playback had got to. A switch to another video is never a skip.
-        CASE
+        -- (-1, 0, 1 as one byte: this step is materialised, 100 M rows at scale)
+        CAST(CASE
             WHEN c.raw_segment_end_s IS NULL OR c.next_is_other_video THEN 0
             WHEN c.next_event_type = 'seek' THEN
                 CASE WHEN abs(c.next_position_s - c.segment_end_s) > s.position_tolerance_s
@@ -230,18 +230,18 @@ event_outcomes AS (
             WHEN c.raw_segment_end_s = c.next_position_s THEN 0
             WHEN c.next_position_s > c.position_s THEN 1
             ELSE -1
-        END AS playing_skip_direction,
+        END AS TINYINT) AS playing_skip_direction,
         -- Skips found while not playing: play/resume/seek/heartbeat more than the tolerance away from
         -- the last known position of that video in this viewing session. Within a run that is the
         -- previous event's position; at a run start after another video see run_returns.
-        CASE
+        CAST(CASE
             WHEN c.starts_run
                  OR c.event_type NOT IN ('play', 'resume', 'seek', 'heartbeat')
                  OR c.was_playing_this_video THEN 0
             WHEN abs(c.position_s - c.previous_position_s) <= s.position_tolerance_s THEN 0
             WHEN c.position_s > c.previous_position_s THEN 1
             ELSE -1
-        END AS idle_skip_direction,
+        END AS TINYINT) AS idle_skip_direction,
         -- where this video stands after this event, for a later "not playing" skip test
         CASE
             WHEN c.raw_segment_end_s IS NOT NULL AND c.next_is_other_video THEN c.segment_end_s
@@ -315,11 +315,12 @@ per_pair_events AS (
             + count(*) FILTER (WHERE idle_skip_direction = -1)                        AS backward_skips,
         bool_or(is_unclosed_play)                                                     AS has_unclosed_play,
         max(position_s)                                                               AS max_event_position_s,
-        any_value(video_duration_s)                                                   AS video_duration_s,
         min(event_at)                                                                 AS first_event_at,
         max(event_at)                                                                 AS last_event_at,
         count(*)                                                                      AS event_count
-    FROM event_outcomes
+    -- the segment length from its ends here, not stored in the materialised step; the duration is
+    -- joined by video at the end (affected_rows)
+    FROM (SELECT *, greatest(segment_end_s - segment_start_s, 0) AS segment_length_s FROM event_outcomes)
     GROUP BY pair_key
 ),
 
@@ -366,7 +367,7 @@ per_user_video AS (
 affected_rows AS (
     -- On an incremental build only the affected pairs' rows are complete: the others in these
     -- streams may have events elsewhere.
-    SELECT p.*, d.duration_source
+    SELECT p.*, d.video_duration_s, d.duration_source
     FROM per_user_video AS p
     LEFT JOIN intermediate.video_durations AS d USING (video_id)
     WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
