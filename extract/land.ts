@@ -4,6 +4,7 @@ import type { DataDir } from '../warehouse/data-dir.ts';
 import { sqlString, type SqlParam, type Warehouse } from '../warehouse/duckdb.ts';
 import { temporaryPathFor, writeAtomically } from '../warehouse/atomic-file.ts';
 import { crashPoint } from '../warehouse/crash-point.ts';
+import { MetaStore } from '../warehouse/meta-store.ts';
 
 /**
  * Landing: one fetched page becomes one Parquet file in the lake
@@ -80,11 +81,15 @@ export class Lander {
   readonly rowsLanded: Record<RawSource, number> = { cms_videos: 0, analytics_video_daily: 0, analytics_video_device_daily: 0 };
   filesLanded = 0;
 
+  private readonly meta: MetaStore;
+
   constructor(
     readonly warehouse: Warehouse,
     readonly dir: DataDir,
     readonly runId: string,
-  ) {}
+  ) {
+    this.meta = new MetaStore(warehouse);
+  }
 
   /** Runs fn alone on the warehouse: landings and state reads never interleave. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -204,12 +209,7 @@ export class Lander {
   }
 
   private writeState(checkpoint: CheckpointWrite): Promise<void> {
-    return this.warehouse.run(`INSERT OR REPLACE INTO meta.extract_state VALUES ($1, $2, $3, $4, now()::TIMESTAMP)`, [
-      checkpoint.source,
-      checkpoint.accountId,
-      checkpoint.stateKey,
-      checkpoint.stateValue,
-    ]);
+    return this.meta.writeState(checkpoint.source, checkpoint.accountId, checkpoint.stateKey, checkpoint.stateValue);
   }
 
   /** Commits checkpoints and statements without a page. */
@@ -223,12 +223,7 @@ export class Lander {
   }
 
   readState(source: string, accountId: string, stateKey: string): Promise<string | undefined> {
-    return this.exclusive(() =>
-      this.warehouse.scalar<string>(
-        'SELECT state_value FROM meta.extract_state WHERE source = $1 AND account_id = $2 AND state_key = $3',
-        [source, accountId, stateKey],
-      ),
-    );
+    return this.exclusive(() => this.meta.readState(source, accountId, stateKey));
   }
 
   query<T>(sql: string, params?: readonly SqlParam[]): Promise<T[]> {

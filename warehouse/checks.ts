@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PipelineSession } from './session.ts';
 import { crashPoint } from './crash-point.ts';
+import { MetaStore } from './meta-store.ts';
 
 /**
  * Data checks: every sql/checks/<name>.sql is one SELECT returning the rows that break a rule, so an
@@ -79,14 +80,10 @@ export async function runChecks(
     results.push(result);
     crashPoint('check:ran');
   }
+  const meta = new MetaStore(session.warehouse);
   await session.warehouse.transaction(async () => {
     for (const result of results) {
-      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, $2, $3, $4, now()::TIMESTAMP)`, [
-        session.runId,
-        result.name,
-        result.failingRows,
-        result.sample === null ? null : JSON.stringify(result.sample),
-      ]);
+      await meta.recordCheckResult(session.runId, result.name, result.failingRows, result.sample === null ? null : JSON.stringify(result.sample));
     }
   });
   const failures = results.filter((result) => result.failingRows > 0);

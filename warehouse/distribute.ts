@@ -137,14 +137,14 @@ export async function distribute(session: PipelineSession, log: (line: string) =
       throw error;
     }
     verify(plan.targetPath, source, 'The delivered file');
-    await warehouse.run(`INSERT INTO meta.deliveries VALUES ($1, $2, $3, $4, $5, $6, now()::TIMESTAMP)`, [
-      session.runId,
-      plan.account.account_id,
-      plan.sourceFile,
-      plan.targetPath,
-      source.bytes,
-      source.sha256,
-    ]);
+    await session.meta.recordDelivery({
+      runId: session.runId,
+      accountId: plan.account.account_id,
+      sourceFile: plan.sourceFile,
+      targetPath: plan.targetPath,
+      bytes: source.bytes,
+      sha256: source.sha256,
+    });
     const delivery = {
       accountId: plan.account.account_id,
       slug: plan.account.slug,

@@ -5,12 +5,15 @@ import { dataDir, type DataDir } from './data-dir.ts';
 import { openWarehouse, type Warehouse } from './duckdb.ts';
 import { acquireDataDirLock } from './run-lock.ts';
 import { crashPoint } from './crash-point.ts';
+import { MetaStore } from './meta-store.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
   readonly config: Readonly<ReelhouseConfig>;
   readonly dir: DataDir;
   readonly warehouse: Warehouse;
+  /** Typed reads and writes of meta.* on the same connection. */
+  readonly meta: MetaStore;
   readonly runId: string;
   readonly asOfDate: string;
   finish(status: 'succeeded' | 'failed', error?: string): Promise<void>;
@@ -54,28 +57,18 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
   await applySchema(warehouse);
   await writeRunSettings(warehouse, config, asOfDate);
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  // We hold the data dir lock, so a run still marked running was killed before it could say how it ended.
-  await warehouse.run(
-    `UPDATE meta.runs SET status = 'failed', error = 'interrupted: the process ended without finishing (killed or crashed); noticed by run ' || $1
-     WHERE status = 'running'`,
-    [runId],
-  );
-  await warehouse.run(
-    `INSERT INTO meta.runs VALUES ($1, $2, $3::DATE, now()::TIMESTAMP, NULL, 'running', NULL)`,
-    [runId, options.command, asOfDate],
-  );
+  const meta = new MetaStore(warehouse);
+  await meta.startRun(runId, options.command, asOfDate);
   crashPoint('session:opened');
   return {
     config,
     dir,
     warehouse,
+    meta,
     runId,
     asOfDate,
     async finish(status, error) {
-      await warehouse.run(
-        `UPDATE meta.runs SET status = $2, finished_at = now()::TIMESTAMP, error = $3 WHERE run_id = $1`,
-        [runId, status, error ?? null],
-      );
+      await meta.finishRun(runId, status, error ?? null);
     },
     close() {
       warehouse.close();
