@@ -85,6 +85,8 @@ keyed_events AS (
     -- different streams or pairs share a key only if both collide (about 2^-128). The event type as a
     -- one-byte ENUM (compared with the same literals): what the sort carries is what spills at 100 M.
     SELECT
+        e.user_id,
+        e.video_id,
         (CAST(hash(e.user_id, e.session_id) AS UHUGEINT) << 64)
             | hash(concat(e.session_id, chr(31), e.user_id))         AS stream_key,
         (CAST(hash(e.user_id, e.video_id) AS UHUGEINT) << 64)
@@ -305,6 +307,8 @@ per_pair_sessions AS (
 per_pair_events AS (
     SELECT
         pair_key,
+        any_value(user_id)                                                            AS user_id,
+        any_value(video_id)                                                           AS video_id,
         sum(segment_length_s) FILTER (WHERE segment_length_s > 0)                     AS total_seconds,
         list({'start_s': segment_start_s, 'end_s': segment_end_s}) FILTER (WHERE segment_length_s > 0) AS segments,
         max(segment_end_s) FILTER (WHERE segment_length_s > 0)                        AS max_segment_end_s,
@@ -324,31 +328,11 @@ per_pair_events AS (
     GROUP BY pair_key
 ),
 
-pair_names AS (
-    -- The id strings of each pair, looked up by its key at the end: the sort and the materialised
-    -- steps above carry only the 16-byte keys (the ids of real players are often 36-character UUIDs,
-    -- and at 100 M events every byte carried is spilled and read back). The key is the one of keyed_events.
-    SELECT
-        ids.user_id,
-        ids.video_id,
-        (CAST(hash(ids.user_id, ids.video_id) AS UHUGEINT) << 64)
-            | hash(concat(ids.video_id, chr(31), ids.user_id))       AS pair_key
-    FROM (
-        SELECT DISTINCT user_id, video_id FROM staging.player_events
-        WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
-        UNION ALL
-        SELECT user_id, video_id FROM engagement_affected_pairs
-        WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
-    ) AS ids
-),
-
 per_user_video AS (
     -- Unique seconds: the segments in order of start, each counting only the part beyond the
     -- furthest end of the ones before it (the union of all segments, nested ones included).
     SELECT
         e.* EXCLUDE (segments, forward_skips, backward_skips),
-        names.user_id,
-        names.video_id,
         e.forward_skips + ps.return_forward_skips                                     AS forward_skips,
         e.backward_skips + ps.return_backward_skips                                   AS backward_skips,
         ps.session_count,
@@ -361,7 +345,6 @@ per_user_video AS (
                     {'end_s': CAST(0 AS DOUBLE), 'length_s': CAST(0 AS DOUBLE)}).length_s AS unique_seconds
     FROM per_pair_events AS e
     JOIN per_pair_sessions AS ps USING (pair_key)
-    JOIN pair_names AS names USING (pair_key)
 ),
 
 affected_rows AS (
