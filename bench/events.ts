@@ -18,6 +18,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
+import { numberUnnumberedEvents } from '../extract/events/event-numbers.ts';
 import { ingestEvents } from '../extract/events/ingest-events.ts';
 import { sqlString } from '../warehouse/duckdb.ts';
 import { buildModels, discoverModels, selectModels, type Model } from '../warehouse/models.ts';
@@ -157,6 +158,7 @@ async function generateIntoRawTable(): Promise<void> {
         event_no                                                                    AS source_row,
         'bench-direct'                                                              AS source_file
     FROM (${eventGenerator(true)})`);
+  await numberUnnumberedEvents(warehouse); // as ingest would, in its load's transaction
   console.log(`generate   ${((performance.now() - started) / 1000).toFixed(2).padStart(8)} s  straight into raw.player_events (no ingest; not part of the figures)`);
 }
 

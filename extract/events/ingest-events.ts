@@ -6,11 +6,13 @@ import type { DataDir } from '../../warehouse/data-dir.ts';
 import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { formatOf, stageEventFile, type EventFileFormat } from './stage-event-file.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
+import { assignEventNumbers, EVENT_NUMBER_JOINS } from './event-numbers.ts';
 
 /**
  * `pipeline ingest-events <path|folder|glob>...`: validates player events, lands the accepted ones in
  * lake/raw/player_events/event_date=…/ and raw.player_events, the rejected ones in quarantine/ and
- * raw.player_events_quarantine, and marks the touched (user, session) streams for the engagement mart.
+ * raw.player_events_quarantine, numbers new users, streams and videos, and marks the touched (user, session)
+ * streams for the engagement mart.
  * Per file: the Parquet files are written under temporary names and renamed, then one transaction
  * loads the rows and records the files (meta.landed_files, meta.player_event_files), so a crash leaves
  * either the whole file loaded or nothing. The same bytes are never loaded twice (sha256).
@@ -172,7 +174,11 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
   crashPoint('events:files-renamed');
 
   await warehouse.transaction(async () => {
-    await warehouse.run(`INSERT INTO raw.player_events SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted'`);
+    await assignEventNumbers(warehouse, `SELECT user_id, session_id, video_id FROM ingest_classified WHERE outcome = 'accepted'`);
+    await warehouse.run(
+      `INSERT INTO raw.player_events BY NAME
+       SELECT ${RAW_COLUMNS}, user_no, stream_no, video_no FROM ingest_classified ${EVENT_NUMBER_JOINS} WHERE outcome = 'accepted'`,
+    );
     await warehouse.run(
       `INSERT INTO raw.player_events_quarantine
        SELECT load_id, source_file, source_row, reason, raw_text FROM ingest_classified WHERE outcome = 'quarantined' ORDER BY source_row`,

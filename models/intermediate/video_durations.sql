@@ -6,7 +6,7 @@
 -- whose duration changed (a CMS crawl, a new event) gets all of its rows recomputed.
 CREATE OR REPLACE TABLE intermediate.video_durations AS
 WITH events AS (
-    SELECT video_id, reported_duration_s, position_s FROM staging.player_events
+    SELECT video_no, reported_duration_s, position_s FROM staging.player_events
 ),
 
 catalog_durations AS (
@@ -19,16 +19,22 @@ catalog_durations AS (
 
 event_durations AS (
     SELECT
-        video_id,
-        max(reported_duration_s) AS reported_duration_s,
-        max(position_s)       AS max_position_s
-    FROM events
-    GROUP BY video_id
+        v.video_id,
+        e.video_no,
+        e.reported_duration_s,
+        e.max_position_s
+    FROM (
+        SELECT video_no, max(reported_duration_s) AS reported_duration_s, max(position_s) AS max_position_s
+        FROM events
+        GROUP BY video_no
+    ) AS e
+    JOIN raw.player_event_videos AS v USING (video_no)
 ),
 
 final AS (
     SELECT
         CAST(e.video_id AS VARCHAR) AS video_id,
+        CAST(e.video_no AS INTEGER) AS video_no,
         CAST(coalesce(c.duration_s, e.reported_duration_s, e.max_position_s) AS DOUBLE) AS video_duration_s,
         CAST(CASE
             WHEN c.duration_s IS NOT NULL THEN 'cms'

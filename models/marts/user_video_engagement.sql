@@ -60,44 +60,40 @@ WITH settings AS (
 ),
 
 affected_streams AS (
-    SELECT DISTINCT events.user_id, events.session_id
+    SELECT DISTINCT events.stream_no
     FROM staging.player_events AS events
     SEMI JOIN engagement_affected_pairs AS pairs
         ON events.user_id = pairs.user_id AND events.video_id = pairs.video_id
 ),
 
 scope_events AS (
-    SELECT user_id, session_id, video_id, event_type, event_at, position_s, input_order
+    SELECT user_no, stream_no, video_no, event_type, event_at, position_s, input_order
     FROM staging.player_events
     WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
     UNION ALL
-    SELECT events.user_id, events.session_id, events.video_id, events.event_type, events.event_at,
+    SELECT events.user_no, events.stream_no, events.video_no, events.event_type, events.event_at,
            events.position_s, events.input_order
     FROM staging.player_events AS events
-    SEMI JOIN affected_streams AS streams
-        ON events.user_id = streams.user_id AND events.session_id = streams.session_id
+    SEMI JOIN affected_streams AS streams USING (stream_no)
     WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
 ),
 
 keyed_events AS (
-    -- Every window below partitions and orders by 128-bit keys of the ids, not by the id strings (far
-    -- cheaper to sort): two 64-bit hashes of different bytes (the ids, and their joined text), so two
-    -- different streams or pairs share a key only if both collide (about 2^-128). The event type as a
+    -- Every step below sorts, partitions and groups by the numbers ingest gave the ids (a stream is one
+    -- user's, so within a stream another video_no is another pair), never by the id strings: the
+    -- strings are looked up once per output row at the end (affected_rows). The event type as a
     -- one-byte ENUM (compared with the same literals): what the sort carries is what spills at 100 M.
     SELECT
-        e.user_id,
-        e.video_id,
-        (CAST(hash(e.user_id, e.session_id) AS UHUGEINT) << 64)
-            | hash(concat(e.session_id, chr(31), e.user_id))         AS stream_key,
-        (CAST(hash(e.user_id, e.video_id) AS UHUGEINT) << 64)
-            | hash(concat(e.video_id, chr(31), e.user_id))           AS pair_key,
+        e.user_no,
+        e.video_no,
+        e.stream_no AS stream_key,
         CAST(e.event_type AS ENUM('play', 'resume', 'pause', 'seek', 'end', 'heartbeat')) AS event_type,
         e.event_at,
         e.position_s,
         e.input_order,
         d.video_duration_s
     FROM scope_events AS e
-    LEFT JOIN intermediate.video_durations AS d ON d.video_id = e.video_id
+    LEFT JOIN intermediate.video_durations AS d ON d.video_no = e.video_no
 ),
 
 stream_neighbours AS (
@@ -110,11 +106,11 @@ stream_neighbours AS (
     -- not carry two more 16-byte keys and three more times per event.
     SELECT
         e.*,
-        lag(e.pair_key) OVER stream <> e.pair_key                            AS previous_is_other_video,
+        lag(e.video_no) OVER stream <> e.video_no                            AS previous_is_other_video,
         lag(e.event_type) OVER stream                                        AS previous_event_type,
         lag(e.position_s) OVER stream                                        AS previous_position_s,
         epoch_us(e.event_at) / 1e6 - epoch_us(lag(e.event_at) OVER stream) / 1e6  AS gap_before_s,
-        lead(e.pair_key) OVER stream <> e.pair_key                           AS next_is_other_video,
+        lead(e.video_no) OVER stream <> e.video_no                           AS next_is_other_video,
         lead(e.event_type) OVER stream                                       AS next_event_type,
         lead(e.position_s) OVER stream                                       AS next_position_s,
         epoch_us(lead(e.event_at) OVER stream) / 1e6 - epoch_us(e.event_at) / 1e6 AS gap_after_s
@@ -263,7 +259,7 @@ run_boundaries AS (
     -- enough to number the viewing sessions (each starts a run) and to find, at a run start, the end
     -- of the same video's previous run in the stream.
     SELECT
-        o.stream_key, o.pair_key, o.event_at, o.input_order, o.event_type, o.position_s,
+        o.stream_key, o.user_no, o.video_no, o.event_at, o.input_order, o.event_type, o.position_s,
         o.starts_viewing_session, o.starts_run, o.last_known_position_s, o.completes_video,
         sum(CAST(o.starts_viewing_session AS INTEGER)) OVER (
             PARTITION BY o.stream_key ORDER BY o.event_at, o.input_order
@@ -283,12 +279,12 @@ run_returns AS (
             OR lag(b.viewing_session_no) OVER pair_order IS DISTINCT FROM b.viewing_session_no AS starts_pair_session,
         lag(b.last_known_position_s) OVER pair_order                                         AS left_at_position_s
     FROM run_boundaries AS b
-    WINDOW pair_order AS (PARTITION BY b.pair_key ORDER BY b.stream_key, b.event_at, b.input_order)
+    WINDOW pair_order AS (PARTITION BY b.user_no, b.video_no ORDER BY b.stream_key, b.event_at, b.input_order)
 ),
 
 per_pair_sessions AS (
     SELECT
-        r.pair_key,
+        r.user_no, r.video_no,
         count(*) FILTER (WHERE r.starts_pair_session)                                     AS session_count,
         count(DISTINCT (r.stream_key, r.viewing_session_no)) FILTER (WHERE r.completes_video) AS completion_count,
         count(*) FILTER (WHERE r.returns_to_video AND r.position_s - r.left_at_position_s > s.position_tolerance_s)  AS return_forward_skips,
@@ -301,14 +297,12 @@ per_pair_sessions AS (
         FROM run_returns AS rr
     ) AS r
     CROSS JOIN settings AS s
-    GROUP BY r.pair_key
+    GROUP BY r.user_no, r.video_no
 ),
 
 per_pair_events AS (
     SELECT
-        pair_key,
-        any_value(user_id)                                                            AS user_id,
-        any_value(video_id)                                                           AS video_id,
+        user_no, video_no,
         sum(segment_length_s) FILTER (WHERE segment_length_s > 0)                     AS total_seconds,
         list({'start_s': segment_start_s, 'end_s': segment_end_s}) FILTER (WHERE segment_length_s > 0) AS segments,
         max(segment_end_s) FILTER (WHERE segment_length_s > 0)                        AS max_segment_end_s,
@@ -325,7 +319,7 @@ per_pair_events AS (
     -- the segment length from its ends here, not stored in the materialised step; the duration is
     -- joined by video at the end (affected_rows)
     FROM (SELECT *, greatest(segment_end_s - segment_start_s, 0) AS segment_length_s FROM event_outcomes)
-    GROUP BY pair_key
+    GROUP BY user_no, video_no
 ),
 
 per_user_video AS (
@@ -344,17 +338,19 @@ per_user_video AS (
                                     + greatest(segment.end_s - greatest(segment.start_s, union_so_far.end_s), 0)},
                     {'end_s': CAST(0 AS DOUBLE), 'length_s': CAST(0 AS DOUBLE)}).length_s AS unique_seconds
     FROM per_pair_events AS e
-    JOIN per_pair_sessions AS ps USING (pair_key)
+    JOIN per_pair_sessions AS ps USING (user_no, video_no)
 ),
 
 affected_rows AS (
     -- On an incremental build only the affected pairs' rows are complete: the others in these
     -- streams may have events elsewhere.
-    SELECT p.*, d.video_duration_s, d.duration_source
+    SELECT p.*, u.user_id, v.video_id, d.video_duration_s, d.duration_source
     FROM per_user_video AS p
-    LEFT JOIN intermediate.video_durations AS d USING (video_id)
+    JOIN raw.player_event_users AS u USING (user_no)
+    JOIN raw.player_event_videos AS v USING (video_no)
+    LEFT JOIN intermediate.video_durations AS d USING (video_no)
     WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
-       OR (p.user_id, p.video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs)
+       OR (u.user_id, v.video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs)
 ),
 
 rounded AS (

@@ -6,7 +6,9 @@
 -- already types every field and keeps only the first copy of an exact duplicate, checked against
 -- everything loaded before (extract/events/classify-rows.sql), so raw.player_events is unique on
 -- event_key by construction (tests/events check it). A copy or a second de-duplication window here
--- would cost a full pass over 100 M rows on every build for nothing.
+-- would cost a full pass over 100 M rows on every build for nothing. user_no, stream_no and video_no
+-- are the numbers ingest gave the ids (raw.player_event_users, _streams, _videos): what the engagement
+-- mart sorts and groups by.
 CREATE OR REPLACE VIEW staging.player_events AS
 WITH landed_events AS (
     SELECT * FROM raw.player_events
@@ -19,6 +21,9 @@ canonical AS (
         CAST(user_id AS VARCHAR)             AS user_id,
         CAST(session_id AS VARCHAR)          AS session_id,
         CAST(video_id AS VARCHAR)            AS video_id,
+        CAST(user_no AS BIGINT)              AS user_no,
+        CAST(stream_no AS BIGINT)            AS stream_no,
+        CAST(video_no AS INTEGER)            AS video_no,
         CAST(event_type AS VARCHAR)          AS event_type,
         CAST(event_at AS TIMESTAMP)          AS event_at,
         CAST(position_s AS DOUBLE)           AS position_s,

@@ -34,7 +34,35 @@ CREATE TABLE IF NOT EXISTS raw.player_events (
   event_date DATE NOT NULL,           -- the lake partition
   load_id BIGINT NOT NULL,            -- meta.player_event_files.load_id: input order across files
   source_row BIGINT NOT NULL,         -- line (NDJSON, CSV) or row (Parquet) number in the source file
-  source_file VARCHAR NOT NULL
+  source_file VARCHAR NOT NULL,
+  -- Numbers of the ids (raw.player_event_users, _streams, _videos), given by ingest in the load's
+  -- transaction. NULL only in a data dir from before they existed, until its next start-up numbers them.
+  user_no BIGINT,
+  stream_no BIGINT,
+  video_no INTEGER
+);
+-- data dirs created before the numbers existed
+ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS user_no BIGINT;
+ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS stream_no BIGINT;
+ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS video_no INTEGER;
+
+-- A number for every user, (user, sessionId) stream and video of the accepted events, given once by
+-- ingest (extract/events/assign-event-numbers.sql) and never changed. The engagement mart sorts and
+-- groups every event by these integers instead of the id strings, and looks the strings up once per
+-- row at the end (docs/benchmarks.md: this is what brings the build past 1.5 M events/s). Unique on
+-- each column by construction (tests/events/event-numbers.test.ts checks it).
+CREATE TABLE IF NOT EXISTS raw.player_event_users (
+  user_no BIGINT NOT NULL,
+  user_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.player_event_streams (
+  stream_no BIGINT NOT NULL,
+  user_id VARCHAR NOT NULL,
+  session_id VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.player_event_videos (
+  video_no INTEGER NOT NULL,
+  video_id VARCHAR NOT NULL
 );
 
 -- Rejected rows: nothing is dropped. Also written to quarantine/player_events/load_<id>.parquet.

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Warehouse } from '../../warehouse/duckdb.ts';
+
+/**
+ * The numbers of users, (user, sessionId) streams and videos (raw.player_event_users, _streams,
+ * _videos): the engagement mart sorts and groups by them instead of the id strings.
+ */
+
+const ASSIGN_SQL = readFileSync(join(import.meta.dirname, 'assign-event-numbers.sql'), 'utf8');
+
+/** Numbers the ids of `eventsQuery` (columns user_id, session_id, video_id) that have no number yet. Call inside the load's transaction. */
+export async function assignEventNumbers(warehouse: Warehouse, eventsQuery: string): Promise<void> {
+  await warehouse.run(`CREATE OR REPLACE TEMP VIEW events_to_number AS ${eventsQuery}`);
+  await warehouse.run(ASSIGN_SQL);
+  await warehouse.run('DROP VIEW events_to_number');
+}
+
+/** The columns to append to an accepted event's row: its numbers, joined from the id tables. */
+export const EVENT_NUMBER_JOINS = `
+  JOIN raw.player_event_users AS numbered_user USING (user_id)
+  JOIN raw.player_event_streams AS numbered_stream USING (user_id, session_id)
+  JOIN raw.player_event_videos AS numbered_video USING (video_id)`;
+
+/**
+ * Numbers the events that have none: those of a data dir written before the numbers existed (and the
+ * bench's generated events). One transaction; returns how many events it numbered (0 on every later start).
+ */
+export async function numberUnnumberedEvents(warehouse: Warehouse): Promise<number> {
+  const missing = await warehouse.scalar(`SELECT count(*) FROM raw.player_events WHERE user_no IS NULL OR stream_no IS NULL OR video_no IS NULL`);
+  if (Number(missing) === 0) return 0;
+  await warehouse.transaction(async () => {
+    await assignEventNumbers(
+      warehouse,
+      `SELECT user_id, session_id, video_id FROM raw.player_events WHERE user_no IS NULL OR stream_no IS NULL OR video_no IS NULL`,
+    );
+    await warehouse.run(`
+      UPDATE raw.player_events AS events
+      SET user_no = users.user_no, stream_no = streams.stream_no, video_no = videos.video_no
+      FROM raw.player_event_users AS users, raw.player_event_streams AS streams, raw.player_event_videos AS videos
+      WHERE (events.user_no IS NULL OR events.stream_no IS NULL OR events.video_no IS NULL)
+        AND users.user_id = events.user_id
+        AND streams.user_id = events.user_id AND streams.session_id = events.session_id
+        AND videos.video_id = events.video_id`);
+  });
+  return Number(missing);
+}
