@@ -1,7 +1,7 @@
 /**
  * Bench: player events → engagement, on one machine.
  *   npm run bench -- events --events 1000000 [--format parquet|ndjson] [--memory-limit 6GB] [--threads 2]
- *     [--files 4] [--keep] [--skip-build] [--reuse <folder kept by --keep>] [--profile]
+ *     [--files 4] [--keep] [--skip-build] [--reuse <folder kept by --keep>] [--profile] [--events-per-slice N]
  * Generates N events (about 20 per user + video: play, heartbeats, pauses and resumes, a forward skip,
  * a rewind, a replay after a closed browser, two or three videos per sessionId) with DuckDB into
  * files in a temporary folder, then times separately:
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     reuse: { type: 'string' },
     direct: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'events-per-slice': { type: 'string' },
   },
 });
 const format = values.format === 'ndjson' ? 'ndjson' : 'parquet';
@@ -44,7 +45,11 @@ if (reusing && !existsSync(join(values.reuse!, 'data', 'work.duckdb'))) throw ne
 const root = reusing ? values.reuse! : mkdtempSync(join(tmpdir(), 'reelhouse-bench-events-'));
 const inputDir = join(root, 'input');
 mkdirSync(inputDir, { recursive: true });
-const session = await openSession({ dataDir: join(root, 'data'), config: loadConfig(), asOf: '2025-06-30', command: 'bench' });
+const loaded = loadConfig();
+const config = values['events-per-slice'] === undefined
+  ? loaded
+  : { ...loaded, events: { ...loaded.events, events_per_build_slice: Number(values['events-per-slice']) } };
+const session = await openSession({ dataDir: join(root, 'data'), config, asOf: '2025-06-30', command: 'bench' });
 const { warehouse } = session;
 await warehouse.run(`SET memory_limit = ${sqlString(values['memory-limit']!)}`);
 await warehouse.run(`SET temp_directory = ${sqlString(join(root, 'spill'))}`);
@@ -193,6 +198,7 @@ if (!values['skip-build']) {
   for (const build of builds) console.log(`           ${build.model.padEnd(36)} ${String(build.rowCount).padStart(10)} rows ${build.seconds.toFixed(2).padStart(7)} s`);
   const engagementSeconds = builds.filter((b) => /player_events|video_durations|engagement/.test(b.model)).reduce((s, b) => s + b.seconds, 0);
   console.log(`engagement models only: ${engagementSeconds.toFixed(2)} s = ${(events / engagementSeconds / 1e6).toFixed(2)} M events/s`);
+  console.log(`slices of users: ${String(await warehouse.scalar(`SELECT getvariable('engagement_slice_count')`))} (events_per_build_slice ${config.events.events_per_build_slice})`);
   console.log(`spilled: ${spillPeakBytes > 0 ? `yes, up to ${gib(spillPeakBytes)} in ${spillDir}` : 'no'}`);
   if (values.profile) await profileEngagementRules();
 }
@@ -219,7 +225,10 @@ function withUpstream(all: readonly Model[], chosen: readonly Model[]): Model[] 
  */
 async function profileEngagementRules(): Promise<void> {
   const profileFile = join(root, 'engagement-profile.json');
+  // a full rebuild's first slice of users (all events when they fit one slice)
   await warehouse.run(`UPDATE engagement_build_mode SET is_full_rebuild = true`);
+  await warehouse.run(`SET VARIABLE engagement_full_rebuild = true; SET VARIABLE engagement_slice = 0`);
+  const slices = Number(await warehouse.scalar(`SELECT getvariable('engagement_slice_count')`));
   await warehouse.run(`PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = ${sqlString(profileFile)}`);
   await warehouse.run(`CREATE OR REPLACE TEMP TABLE engagement_profiled AS SELECT * FROM engagement_rows`);
   await warehouse.run(`PRAGMA disable_profiling; DROP TABLE engagement_profiled`);
@@ -234,8 +243,8 @@ async function profileEngagementRules(): Promise<void> {
   };
   walk(JSON.parse(readFileSync(profileFile, 'utf8')) as ProfileNode);
   const total = operators.reduce((sum, op) => sum + op.seconds, 0);
-  console.log(`profile of the engagement rules (operator time summed over threads: ${total.toFixed(2)} s):`);
-  for (const op of operators.sort((a, b) => b.seconds - a.seconds).slice(0, 12)) {
+  console.log(`profile of the engagement rules, slice 1 of ${slices} (operator time summed over threads: ${total.toFixed(2)} s):`);
+  for (const op of operators.sort((a, b) => b.seconds - a.seconds).slice(0, Number(process.env.PROFILE_TOP ?? 12))) {
     console.log(`  ${op.seconds.toFixed(2).padStart(7)} s ${((100 * op.seconds) / total).toFixed(0).padStart(3)} %  ${String(op.rows).padStart(11)} rows  ${op.name}`);
   }
 }

@@ -55,6 +55,9 @@ export const configSchema = z
         max_playback_speed: z.number().positive(),
         position_tolerance_s: z.number().min(0),
         completion_threshold: z.number().gt(0).max(1),
+        // the engagement build sorts about this many events at a time (a slice of the users): a
+        // memory knob, not a rule (docs/engagement.md); 10 M events peak at about 2.5 GiB
+        events_per_build_slice: z.number().int().min(1).default(10_000_000),
       })
       .strict(),
     distribution: z.object({ root: z.string().min(1), month_offset: z.number().int().min(0).max(12) }).strict(),

@@ -27,6 +27,7 @@ export function runSettings(config: ReelhouseConfig, asOfDate: string): Record<s
     max_playback_speed: String(config.events.max_playback_speed),
     position_tolerance_s: String(config.events.position_tolerance_s),
     completion_threshold: String(config.events.completion_threshold),
+    events_per_build_slice: String(config.events.events_per_build_slice),
   };
 }
 

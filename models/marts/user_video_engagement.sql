@@ -45,11 +45,13 @@ CREATE TABLE IF NOT EXISTS marts.user_video_engagement (
 
 CREATE OR REPLACE TEMP TABLE engagement_build_mode (logic_hash VARCHAR, is_full_rebuild BOOLEAN);
 CREATE OR REPLACE TEMP TABLE engagement_affected_pairs (user_id VARCHAR, video_id VARCHAR);
+CREATE OR REPLACE TEMP TABLE engagement_affected_streams (stream_no BIGINT);
 
 -- 2 -------------------------------------------------------------------------------------------------
 -- The rules, as one chain of named steps. On a full rebuild it reads every event; otherwise only the
 -- streams holding an event of an affected pair (a pair's row depends on every event of its streams,
--- other videos included: the next event closes a playing segment whatever its video).
+-- other videos included: the next event closes a playing segment whatever its video). Either way it
+-- reads one slice of the users at a time (variables set in steps 3 and 5).
 CREATE OR REPLACE TEMP VIEW engagement_rows AS
 WITH settings AS (
     SELECT
@@ -59,23 +61,22 @@ WITH settings AS (
         CAST(meta.setting('completion_threshold') AS DOUBLE) AS completion_threshold
 ),
 
-affected_streams AS (
-    SELECT DISTINCT events.stream_no
-    FROM staging.player_events AS events
-    SEMI JOIN engagement_affected_pairs AS pairs
-        ON events.user_id = pairs.user_id AND events.video_id = pairs.video_id
-),
-
 scope_events AS (
+    -- The variables are constants to DuckDB's planner: the slice filter goes into the scan, and the
+    -- branch of the other build mode (or a slice past the count) is not planned at all.
     SELECT user_no, stream_no, video_no, event_type, event_at, position_s, input_order
     FROM staging.player_events
-    WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
+    WHERE getvariable('engagement_full_rebuild')
+      AND getvariable('engagement_slice') < getvariable('engagement_slice_count')
+      AND user_no % getvariable('engagement_slice_count') = getvariable('engagement_slice')
     UNION ALL
     SELECT events.user_no, events.stream_no, events.video_no, events.event_type, events.event_at,
            events.position_s, events.input_order
     FROM staging.player_events AS events
-    SEMI JOIN affected_streams AS streams USING (stream_no)
-    WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
+    SEMI JOIN engagement_affected_streams AS streams USING (stream_no)
+    WHERE NOT getvariable('engagement_full_rebuild')
+      AND getvariable('engagement_slice') < getvariable('engagement_slice_count')
+      AND events.user_no % getvariable('engagement_slice_count') = getvariable('engagement_slice')
 ),
 
 keyed_events AS (
@@ -349,7 +350,7 @@ affected_rows AS (
     JOIN raw.player_event_users AS u USING (user_no)
     JOIN raw.player_event_videos AS v USING (video_no)
     LEFT JOIN intermediate.video_durations AS d USING (video_no)
-    WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
+    WHERE getvariable('engagement_full_rebuild')
        OR (u.user_id, v.video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs)
 ),
 
@@ -450,6 +451,8 @@ SELECT
         OR NOT EXISTS (SELECT 1 FROM marts.user_video_engagement) AS is_full_rebuild
 FROM fingerprint;
 
+SET VARIABLE engagement_full_rebuild = (SELECT is_full_rebuild FROM engagement_build_mode);
+
 -- 4 -------------------------------------------------------------------------------------------------
 -- Affected pairs: every pair with an event in a stream that got new events, and every pair of a video
 -- whose duration (or its source) is no longer the one its rows were built with.
@@ -460,7 +463,7 @@ WITH pending_pairs AS (
     SEMI JOIN meta.engagement_pending_streams AS pending
         ON events.user_id = pending.user_id AND events.session_id = pending.session_id
     -- a full rebuild recomputes every pair anyway: do not scan for them
-    WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
+    WHERE NOT getvariable('engagement_full_rebuild')
 ),
 
 built_durations AS (
@@ -479,21 +482,52 @@ pairs_of_changed_videos AS (
     SELECT DISTINCT events.user_id, events.video_id
     FROM staging.player_events AS events
     SEMI JOIN changed_videos USING (video_id)
-    WHERE NOT (SELECT is_full_rebuild FROM engagement_build_mode)
+    WHERE NOT getvariable('engagement_full_rebuild')
 )
 
 SELECT user_id, video_id FROM pending_pairs
 UNION
 SELECT user_id, video_id FROM pairs_of_changed_videos;
 
+INSERT INTO engagement_affected_streams
+SELECT DISTINCT events.stream_no
+FROM staging.player_events AS events
+SEMI JOIN engagement_affected_pairs AS pairs
+    ON events.user_id = pairs.user_id AND events.video_id = pairs.video_id;
+
+-- Slices of users: a user's events never meet another user's, so the slices together give the rows
+-- of one pass over all events, and each slice's sort fits in memory where all events would spill to
+-- disk (docs/benchmarks.md: 100 M events, 6 GB memory_limit). Slices of about events_per_build_slice
+-- events (configuration; 10 M by default, about 2.5 GiB at the peak), at most 16 (step 5 has 16 inserts).
+SET VARIABLE engagement_slice_count = (
+    SELECT CAST(least(16, greatest(1, ceil(count(*) / CAST(meta.setting('events_per_build_slice') AS DOUBLE)))) AS BIGINT)
+    FROM staging.player_events AS events
+    WHERE getvariable('engagement_full_rebuild')
+       OR events.stream_no IN (SELECT stream_no FROM engagement_affected_streams)
+);
+
 -- 5 -------------------------------------------------------------------------------------------------
 DELETE FROM marts.user_video_engagement
-WHERE (SELECT is_full_rebuild FROM engagement_build_mode)
+WHERE getvariable('engagement_full_rebuild')
    OR (user_id, video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs);
 
-INSERT INTO marts.user_video_engagement
-SELECT * FROM engagement_rows
-ORDER BY user_id, video_id;
+-- One insert per slice of users; the slices past engagement_slice_count read nothing.
+SET VARIABLE engagement_slice = 0;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 1;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 2;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 3;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 4;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 5;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 6;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 7;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 8;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 9;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 10; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 11; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 12; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 13; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 14; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 15; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
 
 -- 6 -------------------------------------------------------------------------------------------------
 INSERT OR REPLACE INTO meta.engagement_build_state
