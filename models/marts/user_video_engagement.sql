@@ -91,10 +91,8 @@ keyed_events AS (
         CAST(e.event_type AS ENUM('play', 'resume', 'pause', 'seek', 'end', 'heartbeat')) AS event_type,
         e.event_at,
         e.position_s,
-        e.input_order,
-        d.video_duration_s
+        e.input_order
     FROM scope_events AS e
-    LEFT JOIN intermediate.video_durations AS d ON d.video_no = e.video_no
 ),
 
 stream_neighbours AS (
@@ -207,11 +205,14 @@ watched_segments AS (
 ),
 
 clipped_segments AS (
+    -- the duration joined here, after the sort and the forked steps, so that neither carries it
     SELECT
         w.*,
-        least(greatest(w.position_s, 0), coalesce(w.video_duration_s, 0))        AS segment_start_s,
-        least(greatest(w.raw_segment_end_s, 0), coalesce(w.video_duration_s, 0)) AS segment_end_s
+        d.video_duration_s,
+        least(greatest(w.position_s, 0), coalesce(d.video_duration_s, 0))        AS segment_start_s,
+        least(greatest(w.raw_segment_end_s, 0), coalesce(d.video_duration_s, 0)) AS segment_end_s
     FROM watched_segments AS w
+    LEFT JOIN intermediate.video_durations AS d ON d.video_no = w.video_no
 ),
 
 event_outcomes AS (
