@@ -6,7 +6,7 @@ import { openWarehouse, type Warehouse } from './duckdb.ts';
 import { acquireDataDirLock } from './run-lock.ts';
 import { crashPoint } from './crash-point.ts';
 import { MetaStore } from './meta-store.ts';
-import { numberUnnumberedEvents } from '../extract/events/event-numbers.ts';
+import { upgradeEventTables } from '../extract/events/upgrade-event-tables.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -56,7 +56,7 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
     throw error;
   }
   await applySchema(warehouse);
-  await numberUnnumberedEvents(warehouse);
+  await upgradeEventTables(warehouse);
   await writeRunSettings(warehouse, config, asOfDate);
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const meta = new MetaStore(warehouse);

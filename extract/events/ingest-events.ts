@@ -6,7 +6,7 @@ import type { DataDir } from '../../warehouse/data-dir.ts';
 import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { formatOf, stageEventFile, type EventFileFormat } from './stage-event-file.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
-import { assignEventNumbers, EVENT_NUMBER_JOINS } from './event-numbers.ts';
+import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
 
 /**
  * `pipeline ingest-events <path|folder|glob>...`: validates player events, lands the accepted ones in
@@ -204,12 +204,16 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
       runId,
     ]);
     await warehouse.run(
-      `INSERT OR IGNORE INTO meta.engagement_pending_streams
-       SELECT DISTINCT user_id, session_id FROM ingest_classified WHERE outcome = 'accepted'`,
+      `INSERT INTO meta.engagement_pending_streams
+       SELECT DISTINCT user_id, session_id FROM ingest_classified AS accepted
+       WHERE outcome = 'accepted'
+         AND NOT EXISTS (SELECT 1 FROM meta.engagement_pending_streams AS pending
+                         WHERE pending.user_id = accepted.user_id AND pending.session_id = accepted.session_id)`,
     );
   });
   crashPoint('events:committed');
   await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
+  await dropEventNumberTables(warehouse);
   return result;
 }
 

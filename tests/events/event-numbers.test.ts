@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { loadConfig } from '../../config/load-config.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
+import { openWarehouse } from '../../warehouse/duckdb.ts';
 import { buildEngagement, engagementRows, eventSession, ingestLines, stream } from './harness.ts';
 import { join } from 'node:path';
 import { randomStreams } from './random-events.ts';
@@ -92,7 +92,7 @@ describe('numbers of users, streams and videos', () => {
     session.close();
   });
 
-  it('are given at start-up to a data dir written before they existed, and the mart builds the same rows', async () => {
+  it('are given at start-up to a data dir written before they existed (which is otherwise upgraded too), and the mart builds the same rows', async () => {
     const events = randomStreams(11, 50);
     const current = await eventSession();
     await ingestLines(current, events.events);
@@ -103,8 +103,9 @@ describe('numbers of users, streams and videos', () => {
     current.close();
 
     // Make the data dir look like one from before the numbers: no number columns, no number tables.
-    const old = await DuckDBInstance.create(workingDb);
-    const connection = await old.connect();
+    // (Through the process's cached instance of the file, the one the pipeline opens: a second
+    // instance would not be seen by it.)
+    const old = await openWarehouse(workingDb);
     for (const sql of [
       'ALTER TABLE raw.player_events DROP COLUMN user_no',
       'ALTER TABLE raw.player_events DROP COLUMN stream_no',
@@ -113,14 +114,23 @@ describe('numbers of users, streams and videos', () => {
       'DROP TABLE raw.player_event_streams',
       'DROP TABLE raw.player_event_videos',
       'DROP TABLE marts.user_video_engagement',
+      // the pending streams as they were: keyed, with a stream still owed to the mart
+      'DROP TABLE meta.engagement_pending_streams',
+      'CREATE TABLE meta.engagement_pending_streams (user_id VARCHAR NOT NULL, session_id VARCHAR NOT NULL, PRIMARY KEY (user_id, session_id))',
+      "INSERT INTO meta.engagement_pending_streams VALUES ('someone', 'some-session')",
     ]) {
-      await connection.run(sql);
+      await old.run(sql);
     }
-    connection.closeSync();
-    old.closeSync();
+    expect(Number(await old.scalar(`SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = 'player_events' AND column_name = 'user_no'`))).toBe(0);
+    old.close();
 
     const reopened = await openSession({ dataDir, config: loadConfig(join(import.meta.dirname, '..', '..', 'reelhouse.config.json')), asOf: '2025-06-30', command: 'test' });
     expect(await numberingProblems(reopened)).toEqual(noProblems);
+    // the pending streams kept their rows and lost the key (emptying a keyed table of millions of rows was slow)
+    expect(await reopened.warehouse.rows(`SELECT * FROM meta.engagement_pending_streams`)).toEqual([{ user_id: 'someone', session_id: 'some-session' }]);
+    expect(Number(await reopened.warehouse.scalar(
+      `SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'engagement_pending_streams' AND constraint_type = 'PRIMARY KEY'`,
+    ))).toBe(0);
     expect(Number(await reopened.warehouse.scalar(`SELECT count(*) FROM raw.player_event_users`))).toBeGreaterThan(0);
     await buildEngagement(reopened);
     expect(await engagementRows(reopened)).toEqual(expected);
