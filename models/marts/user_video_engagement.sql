@@ -499,9 +499,10 @@ SEMI JOIN engagement_affected_pairs AS pairs
 -- Slices of users: a user's events never meet another user's, so the slices together give the rows
 -- of one pass over all events, and each slice's sort fits in memory where all events would spill to
 -- disk (docs/benchmarks.md: 100 M events, 6 GB memory_limit). Slices of about events_per_build_slice
--- events (configuration; 10 M by default, about 2.5 GiB at the peak), at most 16 (step 5 has 16 inserts).
+-- events (configuration; 10 M by default, about 2.5 GiB at the peak), at most 8 (step 5 has 8 inserts:
+-- each costs about 15 ms to plan even when its slice is past the count, so a small build pays 0.1 s).
 SET VARIABLE engagement_slice_count = (
-    SELECT CAST(least(16, greatest(1, ceil(count(*) / CAST(meta.setting('events_per_build_slice') AS DOUBLE)))) AS BIGINT)
+    SELECT CAST(least(8, greatest(1, ceil(count(*) / CAST(meta.setting('events_per_build_slice') AS DOUBLE)))) AS BIGINT)
     FROM staging.player_events AS events
     WHERE getvariable('engagement_full_rebuild')
        OR events.stream_no IN (SELECT stream_no FROM engagement_affected_streams)
@@ -513,22 +514,14 @@ WHERE getvariable('engagement_full_rebuild')
    OR (user_id, video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs);
 
 -- One insert per slice of users; the slices past engagement_slice_count read nothing.
-SET VARIABLE engagement_slice = 0;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 1;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 2;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 3;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 4;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 5;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 6;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 7;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 8;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 9;  INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 10; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 11; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 12; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 13; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 14; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 15; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 0; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 1; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 2; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 3; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 4; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 5; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 6; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+SET VARIABLE engagement_slice = 7; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
 
 -- 6 -------------------------------------------------------------------------------------------------
 INSERT OR REPLACE INTO meta.engagement_build_state
