@@ -62,4 +62,24 @@ describe('engagement build in slices of users', () => {
     onePass.close();
     sliced.close();
   });
+
+  it('give the same rows when one user holds more events than several slices (slice numbers skipped)', async () => {
+    // one heavy user: 400 events in one stream, between light users numbered before and after
+    const heavy = stream({ userId: 'heavy', sessionId: 'h1', videoId: 'long-video' },
+      Array.from({ length: 400 }, (_, k): [number, string, number] => [k * 10, k === 0 ? 'play' : k % 50 === 0 ? 'pause' : k % 50 === 1 ? 'resume' : 'heartbeat', k * 10]));
+    const events = [...randomStreams(31, 20).events, ...heavy, ...randomStreams(32, 20).events];
+    const onePass = await sessionWithSlices();
+    await ingestLines(onePass, events);
+    await buildEngagement(onePass);
+    const sliced = await sessionWithSlices(60);
+    await ingestLines(sliced, events);
+    await buildEngagement(sliced);
+    const slices = await sliced.warehouse.rows<{ slice: string }>(`SELECT slice FROM engagement_slices ORDER BY slice`);
+    // the heavy user's 400 events span several slices' shares: some slice numbers have no users
+    expect(slices.length).toBeLessThan(await sliceCount(sliced));
+    expect(await engagementRows(sliced)).toEqual(await engagementRows(onePass));
+    expect((await engagementRows(sliced)).find((row) => row.user_id === 'heavy')).toMatchObject({ event_count: 400 });
+    onePass.close();
+    sliced.close();
+  });
 });
