@@ -26,6 +26,8 @@ export interface Model {
   readonly dependsOn: readonly string[];
   /** Tables outside the models (raw.*, meta.*) this one reads. */
   readonly sources: readonly string[];
+  /** Tables outside the models this one also writes (bookkeeping, e.g. meta.engagement_build_state). */
+  readonly writes: readonly string[];
 }
 
 /** Removes comments and string literals so that names inside them are not taken as dependencies. */
@@ -38,6 +40,19 @@ function stripCommentsAndStrings(sql: string): string {
 
 export function referencedTables(sql: string): string[] {
   const pattern = new RegExp(`\\b(${SOURCE_SCHEMAS.join('|')})\\.("?)([a-z_][a-z0-9_]*)\\2`, 'gi');
+  const found = new Set<string>();
+  for (const match of stripCommentsAndStrings(sql).matchAll(pattern)) {
+    found.add(`${match[1]!.toLowerCase()}.${match[3]!.toLowerCase()}`);
+  }
+  return [...found].sort();
+}
+
+/** Tables the SQL changes rows of: INSERT [OR REPLACE | OR IGNORE] INTO, DELETE FROM, UPDATE. */
+export function writtenTables(sql: string): string[] {
+  const pattern = new RegExp(
+    `\\b(?:INSERT(?:\\s+OR\\s+(?:REPLACE|IGNORE))?\\s+INTO|DELETE\\s+FROM|UPDATE)\\s+(${SOURCE_SCHEMAS.join('|')})\\.("?)([a-z_][a-z0-9_]*)\\2`,
+    'gi',
+  );
   const found = new Set<string>();
   for (const match of stripCommentsAndStrings(sql).matchAll(pattern)) {
     found.add(`${match[1]!.toLowerCase()}.${match[3]!.toLowerCase()}`);
@@ -71,6 +86,7 @@ export function discoverModels(modelsDir = MODELS_DIR): Model[] {
       sqlHash: createHash('sha256').update(sql).digest('hex'),
       dependsOn: referenced.filter((table) => names.has(table)),
       sources: referenced.filter((table) => !names.has(table)),
+      writes: writtenTables(sql).filter((table) => table !== name && !names.has(table)),
     });
   });
 }

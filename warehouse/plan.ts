@@ -87,8 +87,12 @@ async function lastBuildAsOf(warehouse: Warehouse): Promise<string | undefined> 
   );
 }
 
-/** Makes the scratch catalog (already the default) look like the working one, minus the models to rebuild. */
-async function mirrorWorkingCatalog(warehouse: Warehouse, work: string, rebuilt: ReadonlySet<string>, asOf: string) {
+/**
+ * Makes the scratch catalog (already the default) look like the working one, minus the models to
+ * rebuild: views of the working tables, and copies of those a rebuilt model writes (its bookkeeping,
+ * Model.writes) and of meta.settings, so that the working file is never written.
+ */
+async function mirrorWorkingCatalog(warehouse: Warehouse, work: string, rebuilt: ReadonlySet<string>, written: ReadonlySet<string>, asOf: string) {
   const schemas = await warehouse.rows<{ schema_name: string }>(
     `SELECT schema_name FROM duckdb_schemas() WHERE database_name = $1 AND NOT internal ORDER BY 1`,
     [work],
@@ -102,8 +106,18 @@ async function mirrorWorkingCatalog(warehouse: Warehouse, work: string, rebuilt:
     if (rebuilt.has(name)) continue;
     const target = `${sqlIdent(table.schema)}.${sqlIdent(table.name)}`;
     const source = qualified(work, table.schema, table.name);
-    const copyInstead = name === 'meta.settings';
-    await warehouse.run(`CREATE ${copyInstead ? 'TABLE' : 'VIEW'} ${target} AS SELECT * FROM ${source}`);
+    if (name === 'meta.settings' || written.has(name)) {
+      // the working table's own DDL (no catalog in it: it lands in the scratch one), so its keys come
+      // along: the mart's INSERT OR REPLACE needs them
+      const ddl = await warehouse.scalar<string>(
+        `SELECT sql FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3`,
+        [work, table.schema, table.name],
+      );
+      await warehouse.run(ddl!);
+      await warehouse.run(`INSERT INTO ${target} SELECT * FROM ${source}`);
+    } else {
+      await warehouse.run(`CREATE VIEW ${target} AS SELECT * FROM ${source}`);
+    }
   }
   await replayMacros(warehouse, work, schemaNames);
   await warehouse.run(`UPDATE meta.settings SET value = $1 WHERE key = 'as_of_date'`, [asOf]).catch(() => undefined);
@@ -257,7 +271,8 @@ export async function plan(session: PipelineSession, options: PlanOptions = {}):
   try {
     await warehouse.run(`USE ${sqlIdent(scratch)}`);
     try {
-      await mirrorWorkingCatalog(warehouse, work, toRebuild, asOfDate);
+      const written = new Set(rebuilt.flatMap((model) => model.writes));
+      await mirrorWorkingCatalog(warehouse, work, toRebuild, written, asOfDate);
       for (const model of rebuilt) {
         log(`plan: building ${model.name} in the scratch copy`);
         try {

@@ -125,6 +125,40 @@ describe('pipeline plan', () => {
     }
   });
 
+  it('builds a model that also writes bookkeeping tables (keyed ones too) into copies, leaving the working ones as they were', async () => {
+    // like marts.user_video_engagement: INSERT OR REPLACE into a keyed meta table, DELETE from another
+    const tallies = (factor: number) => `-- marts.tallies
+-- grain: name
+CREATE OR REPLACE TABLE marts.tallies AS SELECT 'things' AS name, CAST(count(*) * ${factor} AS BIGINT) AS n FROM staging.things;
+INSERT OR REPLACE INTO meta.engagement_build_state SELECT 'marts.tallies', 'factor ${factor}', now()::TIMESTAMP;
+DELETE FROM meta.engagement_pending_streams;
+COMMENT ON TABLE marts.tallies IS 'Things counted.';
+COMMENT ON COLUMN marts.tallies.name IS 'What.';
+COMMENT ON COLUMN marts.tallies.n IS 'How many.';
+`;
+    expect(discoverModels(writeTree({ 'staging/things.sql': things, 'marts/tallies.sql': tallies(1) })).find((m) => m.name === 'marts.tallies')!.writes)
+      .toEqual(['meta.engagement_build_state', 'meta.engagement_pending_streams']);
+    expect(discoverModels().find((m) => m.name === 'marts.user_video_engagement')!.writes)
+      .toEqual(['meta.engagement_build_state', 'meta.engagement_pending_streams']);
+
+    const modelsDir = writeTree({ 'staging/things.sql': things, 'marts/tallies.sql': tallies(1) });
+    const session = await openTestSession(temporaryFolder('plan-bookkeeping'));
+    try {
+      await buildModels(session.warehouse, selectModels(discoverModels(modelsDir)), session.runId);
+      await session.warehouse.run(`INSERT INTO meta.engagement_pending_streams VALUES ('someone', 'some-session')`);
+      writeFileSync(join(modelsDir, 'marts/tallies.sql'), tallies(2));
+      const before = await snapshotWorkingTables(session);
+
+      const report = await plan(session, { modelsDir });
+      expect(report.models).toMatchObject([{ model: 'marts.tallies', rowsBefore: 1, rowsAfter: 1, changedColumns: [{ column: 'n', rows: 1 }] }]);
+      expect(await session.warehouse.rows(`SELECT logic_hash FROM meta.engagement_build_state`)).toEqual([{ logic_hash: 'factor 1' }]);
+      expect(await session.warehouse.rows(`SELECT * FROM meta.engagement_pending_streams`)).toEqual([{ user_id: 'someone', session_id: 'some-session' }]);
+      expect(await snapshotWorkingTables(session)).toEqual(before);
+    } finally {
+      session.close();
+    }
+  });
+
   it('builds with the as-of date of the last build unless told otherwise, and reports repeated grains', async () => {
     const modelsDir = writeTree({ 'staging/things.sql': things, 'marts/thing_dates.sql': unrelated });
     const session = await openTestSession(temporaryFolder('plan-asof'));
