@@ -35,22 +35,20 @@ export async function dropEventNumberTables(warehouse: Warehouse): Promise<void>
  * bench's generated events). One transaction; returns how many events it numbered (0 on every later start).
  */
 export async function numberUnnumberedEvents(warehouse: Warehouse): Promise<number> {
-  const missing = await warehouse.scalar(`SELECT count(*) FROM raw.player_events WHERE user_no IS NULL OR stream_no IS NULL OR video_no IS NULL`);
-  if (Number(missing) === 0) return 0;
+  const unnumbered = 'events.user_no IS NULL OR events.stream_no IS NULL OR events.video_no IS NULL';
+  const missing = Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events AS events WHERE ${unnumbered}`));
+  if (missing === 0) return 0;
   await warehouse.transaction(async () => {
-    await assignEventNumbers(
-      warehouse,
-      `SELECT user_id, session_id, video_id FROM raw.player_events WHERE user_no IS NULL OR stream_no IS NULL OR video_no IS NULL`,
-    );
+    await assignEventNumbers(warehouse, `SELECT user_id, session_id, video_id FROM raw.player_events AS events WHERE ${unnumbered}`);
     await warehouse.run(`
       UPDATE raw.player_events AS events
       SET user_no = users.user_no, stream_no = streams.stream_no, video_no = videos.video_no
       FROM event_user_numbers AS users, event_stream_numbers AS streams, event_video_numbers AS videos
-      WHERE (events.user_no IS NULL OR events.stream_no IS NULL OR events.video_no IS NULL)
+      WHERE (${unnumbered})
         AND users.user_id = events.user_id
         AND streams.user_id = events.user_id AND streams.session_id = events.session_id
         AND videos.video_id = events.video_id`);
   });
   await dropEventNumberTables(warehouse);
-  return Number(missing);
+  return missing;
 }

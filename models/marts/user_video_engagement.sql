@@ -10,8 +10,8 @@
 -- have an event in such a stream, plus every pair of a video whose duration changed; it deletes their
 -- old rows and inserts the new ones. It rebuilds everything when the logic below, the staging view or
 -- the event settings changed (meta.engagement_build_state.logic_hash), or when the table is empty.
--- Steps: 1 the table  2 the logic (a view over the scope)  3 full or incremental?  4 the scope
---        5 delete + insert  6 bookkeeping  7 comments.
+-- Steps: 1 the table  2 the logic (a view over the scope)  3 full or incremental?  4 the scope and
+--        its slices of users  5 delete + insert, one slice at a time  6 bookkeeping  7 comments.
 -- Speed (docs/benchmarks.md): the rules need ONE sort of all events (per stream, by time); the state
 -- after seeks and the per-video look-backs are computed over the few events around seeks and at run
 -- boundaries, and unique seconds in the per-pair aggregate, so no other pass sorts every event.
