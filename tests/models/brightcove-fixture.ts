@@ -4,8 +4,8 @@ import { openWarehouse, type Warehouse } from '../../warehouse/duckdb.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 
 /**
- * Fixture rows for the Brightcove models, shaped like the real samples in
- * /work/shared/reference/brightcove-samples (CMS video objects; Analytics report items), inserted into
+ * Fixture rows for the Brightcove models, shaped like Brightcove's published samples in
+ * tests/fixtures/brightcove-samples (CMS video objects; Analytics report items), inserted into
  * raw.* and meta.analytics_window_fetches the way the extractors land them.
  */
 
