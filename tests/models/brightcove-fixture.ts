@@ -1,12 +1,12 @@
-import { loadConfig, parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 import { applySchema, writeRunSettings } from '../../warehouse/bootstrap.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/duckdb.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
-import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 
 /**
- * Fixture rows for the Brightcove models, shaped like Brightcove's published samples in
- * tests/fixtures/brightcove-samples (CMS video objects; Analytics report items), inserted into
+ * Fixture rows for the Brightcove models, shaped like Brightcove's documented responses (CMS video
+ * objects; Analytics report items), inserted into
  * raw.* and meta.analytics_window_fetches the way the extractors land them.
  */
 
@@ -24,7 +24,7 @@ export const BRIGHTCOVE_SELECTOR =
 
 /** The test configuration (the 11 shipped accounts; Reporting years 2024 and 2025; 90-day cache). */
 export function testConfig(change: (config: ReelhouseConfig) => void = () => undefined): Readonly<ReelhouseConfig> {
-  const copy = structuredClone(loadConfig(TEST_CONFIG_PATH)) as ReelhouseConfig;
+  const copy = structuredClone(loadTestConfig()) as ReelhouseConfig;
   change(copy);
   return parseConfig(copy);
 }
