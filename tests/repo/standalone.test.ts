@@ -19,6 +19,12 @@ const WORK_FOLDER = `${SLASH}work${SLASH}`;
 const SHARED_PATHS = ['spec', 'reference', 'seeds'].map((part) => [SHARED, part].join(SLASH));
 const SIBLING_SHARED = ['..', SHARED].join(SLASH);
 
+/**
+ * Parent folders every machine has, where a clone often lives (`/tmp/reelhouse`, `/home/ci/…` has a
+ * more specific parent): naming them (`/tmp/x` in a CLI example) says nothing about this machine.
+ */
+const COMMON_FOLDERS = new Set([tmpdir(), '/tmp', '/var/tmp', '/private/tmp', '/home', '/Users', '/root', '/srv', '/opt', '/mnt', '/media']);
+
 /** Folders a tree walk skips when there is no git: installed packages, the data a run writes, git itself. */
 const UNTRACKED_FOLDERS = new Set(['.git', 'node_modules', 'data', 'bench-data', '.vitest-tmp']);
 
@@ -39,7 +45,7 @@ function outsidePointers(root: string): Pointer[] {
   ];
   const parent = dirname(root);
   // A clone at the file system's root has no parent folder worth naming: every path would match "/".
-  if (parent !== dirname(parent)) {
+  if (parent !== dirname(parent) && !COMMON_FOLDERS.has(parent)) {
     pointers.push({ name: `the repository's parent folder ${parent}`, pattern: new RegExp(`(?<![\\w.~-])${escape(parent)}(?![\\w.-])`) });
   }
   return pointers;
@@ -120,6 +126,12 @@ describe('the repository stands alone', () => {
       `docs/page.md:6: an absolute path under ${WORK_FOLDER}`,
       `docs/page.md:7: the repository's parent folder ${parent}`,
     ]);
+  });
+
+  it('does not flag a common folder that merely holds the clone (a clone in the temp folder, naming other temp paths)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'reelhouse-standalone-clone-'));
+    writeFileSync(join(root, 'README.md'), `pipeline run --data-dir ${join(tmpdir(), 'x')}\n`);
+    expect(findOutsidePointers(root, repositoryFiles(root))).toEqual([]);
   });
 
   it('no file of the repository names a place outside it', () => {
