@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 /**
  * The repository stands alone: a clone on a machine with nothing beside it must build, test and
@@ -98,8 +98,12 @@ function findOutsidePointers(root: string, files: readonly string[]): string[] {
 }
 
 describe('the repository stands alone', () => {
+  const scratch: string[] = [];
+  afterAll(() => scratch.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
   it('finds each kind of outside pointer, by file and line, and not look-alikes', () => {
     const root = join(mkdtempSync(join(tmpdir(), 'reelhouse-standalone-')), 'clone');
+    scratch.push(dirname(root));
     mkdirSync(join(root, 'docs'), { recursive: true });
     const parent = dirname(root);
     const lines = [
@@ -130,6 +134,7 @@ describe('the repository stands alone', () => {
 
   it('does not flag a common folder that merely holds the clone (a clone in the temp folder, naming other temp paths)', () => {
     const root = mkdtempSync(join(tmpdir(), 'reelhouse-standalone-clone-'));
+    scratch.push(root);
     writeFileSync(join(root, 'README.md'), `pipeline run --data-dir ${join(tmpdir(), 'x')}\n`);
     expect(findOutsidePointers(root, repositoryFiles(root))).toEqual([]);
   });
