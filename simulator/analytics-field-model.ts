@@ -1,7 +1,7 @@
 /**
  * Fields the Analytics API documents per dimension combination, copied from Brightcove's own
  * interactive model (apis-en assets/js/analytics/aapi-model-v2.js, extracted to
- * shared/reference/brightcove-samples/analytics-dimension-field-model_extracted.json).
+ * tests/fixtures/brightcove-samples/analytics-dimension-field-model_extracted.json).
  * Only the combinations the simulator serves are kept; keys are the sorted dimension names.
  * `video,date,device_type` is absent from the model: strict mode uses the intersection of its pairs.
  */

@@ -2,7 +2,7 @@
 -- still owes. Every statement is idempotent: the pipeline runs this file at start-up.
 
 -- The event names we accept, case-insensitively, and the canonical type each one means
--- (player-events.md). Constants, not data: replaced on every start-up so an edit here takes effect.
+-- (docs/engagement-rules.md#event-names). Constants, not data: replaced on every start-up so an edit here takes effect.
 CREATE OR REPLACE TABLE meta.player_event_name_aliases AS
 SELECT CAST(alias AS VARCHAR) AS alias, CAST(event_type AS VARCHAR) AS event_type
 FROM (VALUES

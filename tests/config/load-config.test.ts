@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../config/load-config.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 
-const shipped = () => JSON.parse(readFileSync('reelhouse.config.json', 'utf8'));
+// The validation tests break a copy of the test configuration, so a user's edit of the shipped file
+// (fewer accounts, other windows) cannot break them; only the first test is about the shipped file.
+const testConfigRaw = () => JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8'));
 
 describe('configuration', () => {
   it('ships the 11 accounts of the overview, Reporting on the first five', () => {
@@ -20,7 +23,7 @@ describe('configuration', () => {
   });
 
   it('names the field, the bad value and a good example', () => {
-    const raw = shipped();
+    const raw = testConfigRaw();
     raw.accounts[2].account_id = 'NEO-ID';
     raw.reporting.cache_window_days = -5;
     expect(() => parseConfig(raw)).toThrow(ConfigError);
@@ -37,14 +40,14 @@ describe('configuration', () => {
   });
 
   it('refuses a distribution folder that is a path, and duplicate slugs', () => {
-    const raw = shipped();
+    const raw = testConfigRaw();
     raw.accounts[0].distribution_folder = '../../etc';
     raw.accounts[1].slug = 'internet';
     expect(() => parseConfig(raw)).toThrow(/accounts\.0\.distribution_folder[\s\S]*accounts\.1\.slug: duplicate slug/);
   });
 
   it('refuses unknown keys so a typo is not silently ignored', () => {
-    const raw = shipped();
+    const raw = testConfigRaw();
     raw.reporting.cache_windw_days = 30;
     expect(() => parseConfig(raw)).toThrow(/cache_windw_days/);
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compareFingerprints, fingerprint, type Fingerprint } from './data-dir-fingerprint.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type ReferenceRun, type RunMode, type Scenario } from './kill-plan.ts';
 
 /**
@@ -215,7 +216,7 @@ async function main(): Promise<number> {
   log(`crash suite: seed ${options.seed} (--seed N to change), size ${options.size} (${size.videosPerAccount} videos per account, views from ${size.historyStart}), ${options.jobs} job(s)`);
 
   const workRoot = mkdtempSync(join(tmpdir(), 'reelhouse-crash-'));
-  const config = JSON.parse(readFileSync(join(REPO_ROOT, 'reelhouse.config.json'), 'utf8')) as { extract: Record<string, unknown> };
+  const config = JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8')) as { extract: Record<string, unknown> };
   config.extract['history_start_date'] = size.historyStart;
   const configPath = join(workRoot, 'reelhouse.config.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));

@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 import { REPO, temporaryFolder } from './fixtures.ts';
 
 /** The CI gate itself: `pipeline docs --check` as a process, on the repository's own models. */
 function docs(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'pipeline.ts'), 'docs', ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'pipeline.ts'), 'docs', '--config', TEST_CONFIG_PATH, ...args], {
     cwd: REPO,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import type { ReelhouseConfig } from '../../config/load-config.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 
 /** Small, self-made model trees and data dirs: the delivery tests never depend on the real models. */
 
@@ -23,7 +24,7 @@ export function writeTree(files: Record<string, string>, root = temporaryFolder(
 }
 
 export function shippedConfig(): Readonly<ReelhouseConfig> {
-  return loadConfig(join(REPO, 'reelhouse.config.json'));
+  return loadTestConfig();
 }
 
 export function openTestSession(dataDir: string, config: Readonly<ReelhouseConfig> = shippedConfig(), command = 'test'): Promise<PipelineSession> {

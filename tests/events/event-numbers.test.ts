@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/load-config.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
 import { buildEngagement, engagementRows, eventSession, ingestLines, stream } from './harness.ts';
-import { join } from 'node:path';
 import { randomStreams } from './random-events.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 
 /**
  * Ingest numbers every user, (user, sessionId) stream and video once (raw.player_event_users, _streams,
@@ -124,7 +123,7 @@ describe('numbers of users, streams and videos', () => {
     expect(Number(await old.scalar(`SELECT count(*) FROM duckdb_columns() WHERE schema_name = 'raw' AND table_name = 'player_events' AND column_name = 'user_no'`))).toBe(0);
     old.close();
 
-    const reopened = await openSession({ dataDir, config: loadConfig(join(import.meta.dirname, '..', '..', 'reelhouse.config.json')), asOf: '2025-06-30', command: 'test' });
+    const reopened = await openSession({ dataDir, config: loadTestConfig(), asOf: '2025-06-30', command: 'test' });
     expect(await numberingProblems(reopened)).toEqual(noProblems);
     // the pending streams kept their rows and lost the key (emptying a keyed table of millions of rows was slow)
     expect(await reopened.warehouse.rows(`SELECT * FROM meta.engagement_pending_streams`)).toEqual([{ user_id: 'someone', session_id: 'some-session' }]);

@@ -1,16 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../config/load-config.ts';
 import { ingestEvents, type IngestSummary } from '../../extract/events/ingest-events.ts';
 import { sqlString } from '../../warehouse/duckdb.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 
 /** A fresh data dir with the schema and settings, as the pipeline opens it. */
 export async function eventSession(): Promise<PipelineSession> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reelhouse-events-'));
-  return openSession({ dataDir, config: loadConfig(join(import.meta.dirname, '..', '..', 'reelhouse.config.json')), asOf: '2025-06-30', command: 'test' });
+  return openSession({ dataDir, config: loadTestConfig(), asOf: '2025-06-30', command: 'test' });
 }
 
 export type EventInput = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addCatalogDurations, buildEngagement, engagementRows, eventSession, ingestLines, stream } from './harness.ts';
 
-// The worked example of player-events.md, from the seed.
+// The worked example of docs/engagement-rules.md#worked-example.
 const peter = stream({ userId: 'peter', sessionId: 'session_001', videoId: 'video_001' }, [
   [0, 'video_play', 0],
   [30, 'video_pause', 30],
@@ -12,7 +12,7 @@ const peter = stream({ userId: 'peter', sessionId: 'session_001', videoId: 'vide
 ]);
 
 describe('the worked example (Peter)', () => {
-  it('gives exactly the numbers of player-events.md, with the duration from the CMS catalog', async () => {
+  it('gives exactly the numbers of the worked example, with the duration from the CMS catalog', async () => {
     const session = await eventSession();
     await addCatalogDurations(session, { video_001: 300 });
     const counts = await ingestLines(session, peter);
@@ -45,7 +45,7 @@ describe('the worked example (Peter)', () => {
       event_count: 6,
       quality_flags: [],
     });
-    // The column order of player-events.md.
+    // The column order of docs/engagement-rules.md#row-columns.
     const columns = await session.warehouse.rows<{ column_name: string }>(`DESCRIBE marts.user_video_engagement`);
     expect(columns.map((c) => c.column_name)).toEqual(Object.keys(rows[0]!));
     session.warehouse.close();

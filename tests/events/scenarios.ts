@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { EngagementRow, EventInput } from './harness.ts';
 
 /**
- * The original project's scenarios (shared/reference/videoanalytics-scenarios): inputs, the outputs
- * their source states, and how each stated key maps onto a column of marts.user_video_engagement.
+ * The original project's scenarios (copied into tests/fixtures/scenarios, each naming its source):
+ * inputs, the outputs their source states, and how each stated key maps onto a column of
+ * marts.user_video_engagement.
  */
 
-export const SCENARIO_DIR = '/work/shared/reference/videoanalytics-scenarios';
+export const SCENARIO_DIR = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
 
 export interface Scenario {
   readonly key: string;

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/load-config.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 import { buildEngagement, engagementRows, ingestLines, stream } from './harness.ts';
 import { randomStreams } from './random-events.ts';
 
@@ -14,7 +14,7 @@ import { randomStreams } from './random-events.ts';
  */
 
 async function sessionWithSlices(eventsPerBuildSlice?: number): Promise<PipelineSession> {
-  const config = loadConfig(join(import.meta.dirname, '..', '..', 'reelhouse.config.json'));
+  const config = loadTestConfig();
   return openSession({
     dataDir: mkdtempSync(join(tmpdir(), 'reelhouse-slices-')),
     config: eventsPerBuildSlice === undefined ? config : { ...config, events: { ...config.events, events_per_build_slice: eventsPerBuildSlice } },

@@ -9,7 +9,7 @@ import { openSession, type PipelineSession } from '../../warehouse/session.ts';
 import { ACCOUNTS, buildBrightcove, cmsVideo, dailyItem, insertAnalyticsFetch, testConfig } from '../models/brightcove-fixture.ts';
 import { AS_OF, DAY_90, V, loadScenario } from '../models/brightcove-scenario.ts';
 
-/** Headers exactly as listed in /work/shared/spec/outputs.md. */
+/** Headers exactly as the original scripts wrote them (downstream spreadsheets rely on the order): these literals are the record. */
 const CMS_34 =
   'account_id,id,name,original_filename,description,updated_at,created_at,published_at,created_by,ad_keys,clip_source_video_id,complete,cue_points,delivery_type,digital_master_id,duration,economics,folder_id,geo,has_digital_master,images,link,long_description,projection,reference_id,schedule,sharing,state,tags,text_tracks,transcripts,updated_by,playback_rights_id,ingestion_profile_id';
 const NAMED_CF =

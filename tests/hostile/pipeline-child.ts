@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunningSimulator } from '../../simulator/server.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 
 /**
  * `pipeline …` as a child process, the way an operator runs it: against a small simulator this test
@@ -35,9 +36,9 @@ export function temporaryFolder(purpose: string): string {
   return mkdtempSync(join(tmpdir(), `reelhouse-hostile-${purpose}-`));
 }
 
-/** The repository's configuration with the short history, written into `folder`. */
+/** The test configuration with the short history, written into `folder`. */
 export function smallConfig(folder: string): string {
-  const config = JSON.parse(readFileSync(join(REPO_ROOT, 'reelhouse.config.json'), 'utf8'));
+  const config = JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8'));
   config.extract.history_start_date = HISTORY_START;
   const path = join(folder, 'reelhouse.config.json');
   writeFileSync(path, JSON.stringify(config, null, 2));

@@ -6,6 +6,7 @@ import { loadBrightcoveAccess, secretsFileModeWarning } from '../../extract/brig
 import { parseConfig } from '../../config/load-config.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { openWarehouse, sqlString } from '../../warehouse/duckdb.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 import { REPO_ROOT, simulatorEnv, smallConfig, SMALL_SIMULATOR, spawnPipeline, temporaryFolder, TODAY, type ChildResult } from './pipeline-child.ts';
 
 /**
@@ -97,7 +98,7 @@ describe('secrets never leave the credentials', () => {
     expect(run.stderr).toContain(`${secretsFile} holds the Brightcove client secret but is readable by its group or others (mode 0644)`);
     expect(run.stderr).toContain(`chmod 600 ${secretsFile}`);
 
-    const config = parseConfig(JSON.parse(readFileSync(join(REPO_ROOT, 'reelhouse.config.json'), 'utf8')));
+    const config = parseConfig(JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8')));
     const warnings: string[] = [];
     for (const mode of [0o640, 0o604, 0o600, 0o400]) {
       chmodSync(secretsFile, mode);

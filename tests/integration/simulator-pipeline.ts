@@ -7,6 +7,7 @@ import { runExtract } from '../../extract/run-extract.ts';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, type RunningSimulator } from '../../simulator/server.ts';
 import { runAfterExtract } from '../../warehouse/run-stages.ts';
 import { openSession } from '../../warehouse/session.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 
 /**
  * One whole pipeline run in-process against the simulator (extract, then build → check → export →
@@ -14,11 +15,9 @@ import { openSession } from '../../warehouse/session.ts';
  * marts (queried before the session closes) and a sha256 of every file under exports/.
  */
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
-
-/** The repository's configuration (11 accounts, Reporting years 2024 and 2025, 90-day cache) with the simulator's history start. */
+/** The test configuration (11 accounts, Reporting years 2024 and 2025, 90-day cache) with the simulator's history start. */
 export function integrationConfig(historyStart: string): Readonly<ReelhouseConfig> {
-  const config = structuredClone(loadConfig(join(REPO_ROOT, 'reelhouse.config.json'))) as ReelhouseConfig;
+  const config = structuredClone(loadConfig(TEST_CONFIG_PATH)) as ReelhouseConfig;
   config.extract.history_start_date = historyStart;
   return parseConfig(config);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../../warehouse/session.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 
 /**
  * A run that was killed never writes its own end. Found by the crash suite: its meta.runs row said
@@ -15,7 +16,7 @@ import { openSession } from '../../warehouse/session.ts';
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const MODULE = pathToFileURL(join(REPO_ROOT, 'warehouse', 'session.ts')).href;
-const CONFIG = join(REPO_ROOT, 'reelhouse.config.json');
+const CONFIG = TEST_CONFIG_PATH;
 
 describe('a session after a killed run', () => {
   it("marks the killed run failed (interrupted) and leaves no run 'running' but its own", async () => {
