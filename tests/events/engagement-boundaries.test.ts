@@ -144,6 +144,22 @@ const CASES: BoundaryCase[] = [
     steps: [play(0, 0), seek(10, 7.999999), pause(20, 17.999999)], cms: { v: 100 },
     expected: { v: { total_watch_time_s: 20, forward_skips: 0, backward_skips: 1 } } },
 
+  { rule: 'seek: a seek that opens a viewing session leaves the player not playing',
+    // nothing plays before the seek, so the pause closes no segment; no skip at a session start
+    steps: [seek(0, 10), pause(10, 20)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 0, forward_skips: 0, backward_skips: 0 } } },
+  { rule: 'seek: seeks while playing keep it playing, along a chain of seeks',
+    // play 0 → seek@10 to 10 (e = 10, no skip) → seek@20 to 20 (e = 20) → pause@30 at 30: [0, 30]
+    steps: [play(0, 0), seek(10, 10), seek(20, 20), pause(30, 30)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 30, unique_seconds_watched: 30, forward_skips: 0, backward_skips: 0 } } },
+  { rule: 'seek: seeks while paused keep it paused, along a chain of seeks',
+    // paused at 10; seeks to 40 (forward skip) and 20 (backward skip) while paused; pause@40 at 25 closes nothing
+    steps: [play(0, 0), pause(10, 10), seek(20, 40), seek(30, 20), pause(40, 25)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 10, forward_skips: 1, backward_skips: 1 } } },
+  { rule: 'heartbeat: a heartbeat keeps the player playing',
+    steps: [play(0, 0), [10, 'heartbeat', 10], pause(20, 20)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 20, forward_skips: 0 } } },
+
   // ---- not playing: play/resume/seek/heartbeat more than 2 s from the last known position is a skip ----
   { rule: 'idle tolerance: resuming exactly 2 s ahead of the pause is no skip',
     // pause at 10, resume at 12: |12 - 10| = 2 → no skip; [0, 10] + [12, 22]
@@ -194,6 +210,13 @@ const CASES: BoundaryCase[] = [
     // 94.999999 → 95.000 s → 95.0 %, but the rule compares the exact end
     steps: [play(0, 0), pause(94.999999, 94.999999)], cms: { v: 100 },
     expected: { v: { completion_count: 0, completion_percentage: 95 } } },
+  { rule: 'completion: 95 % of 100.000001 s is 95.00000095 s exactly, so an end at 95 does not complete',
+    // duration from videoDuration (to the microsecond); 95 < 95.00000095
+    steps: [play(0, 0, 'v', { videoDuration: 100.000001 }), pause(10, 10), end(20, 95)],
+    expected: { v: { video_duration_s: 100.000001, duration_source: 'event', completion_count: 0 } } },
+  { rule: 'completion: 95 % of 100.000001 s is 95.00000095 s, so an end at 95.000001 completes',
+    steps: [play(0, 0, 'v', { videoDuration: 100.000001 }), pause(10, 10), end(20, 95.000001)],
+    expected: { v: { completion_count: 1 } } },
   { rule: 'completion: an empty segment at 96 % does not complete',
     // Δp 0 → [96, 96], empty; no end event
     steps: [play(0, 96), pause(10, 96)], cms: { v: 100 },
@@ -225,7 +248,7 @@ const CASES: BoundaryCase[] = [
   { rule: 'rounding: seconds to the millisecond, half away from zero (0.0005 s → 0.001)',
     // [0, 10.0005] → 10.001 s; 100 x 10.001 / 100 = 10.001 % → 10.0
     steps: [play(0, 0), pause(10.0005, 10.0005)], cms: { v: 100 },
-    expected: { v: { total_watch_time_s: 10.001, max_position_s: 10.001, watch_percentage: 10 } } },
+    expected: { v: { total_watch_time_s: 10.001, unique_seconds_watched: 10.001, max_position_s: 10.001, watch_percentage: 10 } } },
   { rule: 'rounding: pauses per session to 3 decimals (2 / 3 = 0.667)',
     // three sessions (gaps of 2000 s), two pauses
     steps: [play(0, 0), pause(10, 10), resume(2010, 10), pause(2020, 20), resume(4020, 20)], cms: { v: 100 },
