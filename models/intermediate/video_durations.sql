@@ -1,6 +1,6 @@
 -- intermediate.video_durations: the duration each video with player events is measured against.
 -- Grain: one row per video_id that has at least one player event.
--- Why: player-events.md "Duration of a video": the CMS duration when the video is in the catalog,
+-- Why: docs/engagement-rules.md, the duration of a video: the CMS duration when the video is in the catalog,
 -- else the largest videoDuration its events sent, else the largest position they reached. The
 -- engagement mart also compares these values with the ones its rows were built with, so a video
 -- whose duration changed (a CMS crawl, a new event) gets all of its rows recomputed.

@@ -610,7 +610,7 @@ DELETE FROM meta.engagement_pending_streams;
 -- The temporary view and tables live until the connection closes (tests read the build mode from them).
 
 -- 7 -------------------------------------------------------------------------------------------------
-COMMENT ON TABLE marts.user_video_engagement IS 'How one user watched one video over all viewing sessions (player-events.md). One row per (user_id, video_id). Built incrementally: see docs/engagement.md.';
+COMMENT ON TABLE marts.user_video_engagement IS 'How one user watched one video over all viewing sessions (docs/engagement-rules.md). One row per (user_id, video_id). Built incrementally: see docs/engagement.md.';
 COMMENT ON COLUMN marts.user_video_engagement.user_id IS 'The viewer (userId of the player events).';
 COMMENT ON COLUMN marts.user_video_engagement.video_id IS 'The video (videoId of the player events; the Brightcove video id).';
 COMMENT ON COLUMN marts.user_video_engagement.total_watch_time_s IS 'Seconds watched: the sum of the watched segments, replays counted again (3 decimals).';
