@@ -50,16 +50,17 @@ const watchedTo = (x: number): Step[] => [play(0, 0), pause(x, x)];
 const CASES: BoundaryCase[] = [
   // ---- session timeout 1800 s: a gap of MORE than the timeout starts a new viewing session ----
   { rule: 'timeout: a gap of exactly 1800 s keeps the viewing session',
-    // pause@10, resume@1810: gap 1800 s, not > 1800 → one session; 2 pauses / 1 session = 2
+    // pause@10, resume@1810: gap 1800 s, not > 1800 → one session; 2 pauses / 1 session = 2; the
+    // resume continues the run at the pause's position 10: no skip
     steps: [play(0, 0), pause(10, 10), resume(1810, 10), pause(1820, 20)], cms: { v: 100 },
-    expected: { v: { session_count: 1, pause_count: 2, avg_pauses_per_session: 2, total_watch_time_s: 20 } } },
+    expected: { v: { session_count: 1, pause_count: 2, avg_pauses_per_session: 2, total_watch_time_s: 20, forward_skips: 0, backward_skips: 0 } } },
   { rule: 'timeout: a gap of 1800.000001 s starts a new viewing session',
     // gap 1800.000001 > 1800 → two sessions; 2 pauses / 2 = 1
     steps: [play(0, 0), pause(10, 10), resume(1810.000001, 10), pause(1820.000001, 20)], cms: { v: 100 },
     expected: { v: { session_count: 2, pause_count: 2, avg_pauses_per_session: 1, total_watch_time_s: 20 } } },
   { rule: 'timeout: a gap of 1799.999999 s keeps the viewing session',
     steps: [play(0, 0), pause(10, 10), resume(1809.999999, 10), pause(1819.999999, 20)], cms: { v: 100 },
-    expected: { v: { session_count: 1, avg_pauses_per_session: 2 } } },
+    expected: { v: { session_count: 1, avg_pauses_per_session: 2, forward_skips: 0, backward_skips: 0 } } },
   { rule: 'timeout: playing through a gap of exactly 1800 s credits the segment',
     // same session; Δp 1800 <= 1800 x 2 + 2 → [0, 1800] of 3600 s: 50.0 % everywhere, score 50.0
     steps: [play(0, 0), pause(1800, 1800)], cms: { v: 3600 },
