@@ -157,9 +157,18 @@ const CASES: BoundaryCase[] = [
     // paused at 10; seeks to 40 (forward skip) and 20 (backward skip) while paused; pause@40 at 25 closes nothing
     steps: [play(0, 0), pause(10, 10), seek(20, 40), seek(30, 20), pause(40, 25)], cms: { v: 100 },
     expected: { v: { total_watch_time_s: 10, forward_skips: 1, backward_skips: 1 } } },
-  { rule: 'heartbeat: a heartbeat keeps the player playing',
-    steps: [play(0, 0), [10, 'heartbeat', 10], pause(20, 20)], cms: { v: 100 },
-    expected: { v: { total_watch_time_s: 20, forward_skips: 0 } } },
+  { rule: 'heartbeat: heartbeats keep the player playing, and one after another is no skip',
+    // [0, 10] [10, 20] [20, 30]; the second heartbeat continues playback (10 s from the first), no skip
+    steps: [play(0, 0), [10, 'heartbeat', 10], [20, 'heartbeat', 20], pause(30, 30)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 30, forward_skips: 0, backward_skips: 0 } } },
+  { rule: 'heartbeat: a seek after a heartbeat is a seek while playing',
+    // [0, 10] [10, 20] closed by the seek (e = 20; |50 - 20| > 2: one forward skip), then [50, 60]
+    steps: [play(0, 0), [10, 'heartbeat', 10], seek(20, 50), pause(30, 60)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 30, unique_seconds_watched: 30, forward_skips: 1, backward_skips: 0 } } },
+  { rule: 'heartbeat: a heartbeat after a seek keeps the player playing',
+    // [0, 10] closed by the seek at 10 (no skip), [10, 20] closed by the heartbeat, [20, 30]
+    steps: [play(0, 0), seek(10, 10), [20, 'heartbeat', 20], pause(30, 30)], cms: { v: 100 },
+    expected: { v: { total_watch_time_s: 30, forward_skips: 0, backward_skips: 0 } } },
 
   // ---- not playing: play/resume/seek/heartbeat more than 2 s from the last known position is a skip ----
   { rule: 'idle tolerance: resuming exactly 2 s ahead of the pause is no skip',
