@@ -1,9 +1,14 @@
 -- marts.user_video_engagement: how one user watched one video, over all of their viewing sessions.
 -- Grain: one row per (user_id, video_id).
 -- Why: the VideoAnalytics seed's output (one row per user + video), with the rules of
--- docs/../shared/spec/player-events.md: viewing sessions (30-minute timeout), watched segments from the
--- playing-state machine, skips, clipping to the duration, and unique seconds as the union of all
--- segments merged against the running maximum end.
+-- docs/engagement-rules.md: viewing sessions (#viewing-sessions, 30-minute timeout), watched segments
+-- from the playing-state machine (#watched-segments), skips, clipping to the duration, unique seconds
+-- as the union of all segments merged against the running maximum end, and the row's rounding
+-- (#the-row-per-user--video).
+-- Exact arithmetic: times and positions are whole microseconds (BIGINT) from the first step on, so a
+-- time difference is an integer difference of timestamps and every rule bound compares exactly; the
+-- row rounds them half away from zero as decimals (DECIMAL, and integer division where a ratio is
+-- needed: DuckDB divides DECIMALs in DOUBLE). Binary floating point decides nothing.
 --
 -- Incremental (docs/engagement.md): ingest lists the (user, sessionId) streams that got new events in
 -- meta.engagement_pending_streams. A build recomputes, with their full history, only the pairs that
@@ -54,11 +59,26 @@ CREATE OR REPLACE TEMP TABLE engagement_affected_streams (stream_no BIGINT);
 -- reads one slice of the users at a time (variables set in steps 3 and 5).
 CREATE OR REPLACE TEMP VIEW engagement_rows AS
 WITH settings AS (
+    -- seconds as whole microseconds, the ratios as exact decimals
     SELECT
-        CAST(meta.setting('session_timeout_s') AS DOUBLE)    AS session_timeout_s,
-        CAST(meta.setting('max_playback_speed') AS DOUBLE)   AS max_playback_speed,
-        CAST(meta.setting('position_tolerance_s') AS DOUBLE) AS position_tolerance_s,
-        CAST(meta.setting('completion_threshold') AS DOUBLE) AS completion_threshold
+        CAST(CAST(meta.setting('session_timeout_s') AS DECIMAL(18, 6)) * 1000000 AS BIGINT)    AS session_timeout_us,
+        CAST(meta.setting('max_playback_speed') AS DECIMAL(18, 6))                              AS max_playback_speed,
+        CAST(CAST(meta.setting('position_tolerance_s') AS DECIMAL(18, 6)) * 1000000 AS BIGINT) AS position_tolerance_us,
+        CAST(meta.setting('completion_threshold') AS DECIMAL(18, 6))                            AS completion_threshold
+),
+
+durations AS (
+    -- per video (small): the duration in microseconds, and the first position that completes it
+    -- (position >= threshold x duration, for whole microseconds: >= its ceiling)
+    SELECT
+        d.video_no,
+        d.duration_us,
+        CAST(ceil(s.completion_threshold * d.duration_us) AS BIGINT) AS completion_point_us
+    FROM (
+        SELECT video_no, CAST(round(video_duration_s * 1000000) AS BIGINT) AS duration_us
+        FROM intermediate.video_durations
+    ) AS d
+    CROSS JOIN settings AS s
 ),
 
 scope_events AS (
@@ -95,7 +115,8 @@ keyed_events AS (
         CAST(e.stream_no AS UINTEGER) AS stream_key,
         CAST(e.event_type AS ENUM('play', 'resume', 'pause', 'seek', 'end', 'heartbeat')) AS event_type,
         e.event_at,
-        e.position_s,
+        -- the position as whole microseconds (exact for up to 6 decimals: |error| of the product < 0.01)
+        CAST(round(e.position_s * 1000000) AS BIGINT) AS position_us,
         e.input_order
     FROM scope_events AS e
 ),
@@ -105,19 +126,20 @@ stream_neighbours AS (
     -- in time then input order. Every later step reads only these columns (no second pass over the
     -- stream order, except for the few events of seek chains and run boundaries below).
     -- The neighbours' keys and times are reduced here, as the window produces them, to what the rules
-    -- compare: another video or not (NULL: no neighbour), and the gap in seconds (NULL: no neighbour),
+    -- compare: another video or not (NULL: no neighbour), and the gap in whole microseconds (NULL: no
+    -- neighbour; an integer difference of the timestamps, so exact),
     -- so the steps after the sort, which DuckDB materialises because two of them are read twice, do
     -- not carry two more 16-byte keys and three more times per event.
     SELECT
         e.*,
         lag(e.video_no) OVER stream <> e.video_no                            AS previous_is_other_video,
         lag(e.event_type) OVER stream                                        AS previous_event_type,
-        lag(e.position_s) OVER stream                                        AS previous_position_s,
-        epoch_us(e.event_at) / 1e6 - epoch_us(lag(e.event_at) OVER stream) / 1e6  AS gap_before_s,
+        lag(e.position_us) OVER stream                                       AS previous_position_us,
+        epoch_us(e.event_at) - epoch_us(lag(e.event_at) OVER stream)         AS gap_before_us,
         lead(e.video_no) OVER stream <> e.video_no                           AS next_is_other_video,
         lead(e.event_type) OVER stream                                       AS next_event_type,
-        lead(e.position_s) OVER stream                                       AS next_position_s,
-        epoch_us(lead(e.event_at) OVER stream) / 1e6 - epoch_us(e.event_at) / 1e6 AS gap_after_s
+        lead(e.position_us) OVER stream                                      AS next_position_us,
+        epoch_us(lead(e.event_at) OVER stream) - epoch_us(e.event_at)        AS gap_after_us
     FROM keyed_events AS e
     WINDOW stream AS (PARTITION BY e.stream_key ORDER BY e.event_at, e.input_order)
 ),
@@ -128,15 +150,15 @@ viewing_session_starts AS (
     -- one); a run ends where the next event is another video, far away in time, or missing.
     SELECT
         n.*,
-        n.gap_before_s IS NULL
-            OR n.gap_before_s > s.session_timeout_s                               AS starts_viewing_session,
-        n.gap_before_s IS NULL
-            OR n.gap_before_s > s.session_timeout_s
+        n.gap_before_us IS NULL
+            OR n.gap_before_us > s.session_timeout_us                             AS starts_viewing_session,
+        n.gap_before_us IS NULL
+            OR n.gap_before_us > s.session_timeout_us
             OR n.previous_is_other_video                                          AS starts_run,
-        n.gap_after_s IS NOT NULL
-            AND n.gap_after_s <= s.session_timeout_s                              AS has_next_in_viewing_session,
-        n.gap_after_s IS NULL
-            OR n.gap_after_s > s.session_timeout_s
+        n.gap_after_us IS NOT NULL
+            AND n.gap_after_us <= s.session_timeout_us                            AS has_next_in_viewing_session,
+        n.gap_after_us IS NULL
+            OR n.gap_after_us > s.session_timeout_us
             OR n.next_is_other_video                                              AS ends_run,
         n.event_type = 'seek' OR coalesce(n.previous_event_type = 'seek', false)  AS in_seek_chain
     FROM stream_neighbours AS n
@@ -197,13 +219,14 @@ watched_segments AS (
         st.*,
         CASE
             WHEN NOT st.is_playing_after OR NOT st.has_next_in_viewing_session THEN NULL
-            WHEN st.next_is_other_video THEN st.position_s + st.gap_after_s
-            WHEN st.next_event_type = 'seek' THEN st.position_s + st.gap_after_s
-            WHEN st.next_position_s - st.position_s BETWEEN 0
-                 AND st.gap_after_s * s.max_playback_speed + s.position_tolerance_s
-                THEN st.next_position_s
-            ELSE st.position_s + st.gap_after_s
-        END AS raw_segment_end_s,
+            WHEN st.next_is_other_video THEN st.position_us + st.gap_after_us
+            WHEN st.next_event_type = 'seek' THEN st.position_us + st.gap_after_us
+            -- (the bound as an exact DECIMAL: microseconds x speed)
+            WHEN st.next_position_us - st.position_us BETWEEN 0
+                 AND st.gap_after_us * s.max_playback_speed + s.position_tolerance_us
+                THEN st.next_position_us
+            ELSE st.position_us + st.gap_after_us
+        END AS raw_segment_end_us,
         st.is_playing_after AND NOT st.has_next_in_viewing_session AS is_unclosed_play
     FROM event_states AS st
     CROSS JOIN settings AS s
@@ -213,27 +236,28 @@ clipped_segments AS (
     -- the duration joined here, after the sort and the forked steps, so that neither carries it
     SELECT
         w.*,
-        d.video_duration_s,
-        least(greatest(w.position_s, 0), coalesce(d.video_duration_s, 0))        AS segment_start_s,
-        least(greatest(w.raw_segment_end_s, 0), coalesce(d.video_duration_s, 0)) AS segment_end_s
+        d.duration_us,
+        d.completion_point_us,
+        least(greatest(w.position_us, 0), coalesce(d.duration_us, 0))        AS segment_start_us,
+        least(greatest(w.raw_segment_end_us, 0), coalesce(d.duration_us, 0)) AS segment_end_us
     FROM watched_segments AS w
-    LEFT JOIN intermediate.video_durations AS d ON d.video_no = w.video_no
+    LEFT JOIN durations AS d ON d.video_no = w.video_no
 ),
 
 event_outcomes AS (
     -- Per event: the segment length, skips, where the video stands after it, and completion.
     SELECT
-        c.*,
+        c.* EXCLUDE (completion_point_us),
         -- Skips found while playing: the next position disagrees with the clock, or a seek lands away
         -- from where playback had got to. A switch to another video is never a skip.
         -- (-1, 0, 1 as one byte: this step is materialised, 100 M rows at scale)
         CAST(CASE
-            WHEN c.raw_segment_end_s IS NULL OR c.next_is_other_video THEN 0
+            WHEN c.raw_segment_end_us IS NULL OR c.next_is_other_video THEN 0
             WHEN c.next_event_type = 'seek' THEN
-                CASE WHEN abs(c.next_position_s - c.segment_end_s) > s.position_tolerance_s
-                     THEN (CASE WHEN c.next_position_s > c.segment_end_s THEN 1 ELSE -1 END) ELSE 0 END
-            WHEN c.raw_segment_end_s = c.next_position_s THEN 0
-            WHEN c.next_position_s > c.position_s THEN 1
+                CASE WHEN abs(c.next_position_us - c.segment_end_us) > s.position_tolerance_us
+                     THEN (CASE WHEN c.next_position_us > c.segment_end_us THEN 1 ELSE -1 END) ELSE 0 END
+            WHEN c.raw_segment_end_us = c.next_position_us THEN 0
+            WHEN c.next_position_us > c.position_us THEN 1
             ELSE -1
         END AS TINYINT) AS playing_skip_direction,
         -- Skips found while not playing: play/resume/seek/heartbeat more than the tolerance away from
@@ -243,19 +267,20 @@ event_outcomes AS (
             WHEN c.starts_run
                  OR c.event_type NOT IN ('play', 'resume', 'seek', 'heartbeat')
                  OR c.was_playing_this_video THEN 0
-            WHEN abs(c.position_s - c.previous_position_s) <= s.position_tolerance_s THEN 0
-            WHEN c.position_s > c.previous_position_s THEN 1
+            WHEN abs(c.position_us - c.previous_position_us) <= s.position_tolerance_us THEN 0
+            WHEN c.position_us > c.previous_position_us THEN 1
             ELSE -1
         END AS TINYINT) AS idle_skip_direction,
         -- where this video stands after this event, for a later "not playing" skip test
         CASE
-            WHEN c.raw_segment_end_s IS NOT NULL AND c.next_is_other_video THEN c.segment_end_s
-            ELSE c.position_s
-        END AS last_known_position_s,
-        -- A viewing session completes a video with an end at >= 95 % of its duration, or a segment ending there.
-        coalesce(c.video_duration_s > 0 AND (
-            (c.event_type = 'end' AND c.position_s >= s.completion_threshold * c.video_duration_s)
-            OR (c.segment_end_s > c.segment_start_s AND c.segment_end_s >= s.completion_threshold * c.video_duration_s)
+            WHEN c.raw_segment_end_us IS NOT NULL AND c.next_is_other_video THEN c.segment_end_us
+            ELSE c.position_us
+        END AS last_known_position_us,
+        -- A viewing session completes a video with an end at >= 95 % of its duration, or a segment
+        -- ending there (completion_point_us: durations).
+        coalesce(c.duration_us > 0 AND (
+            (c.event_type = 'end' AND c.position_us >= c.completion_point_us)
+            OR (c.segment_end_us > c.segment_start_us AND c.segment_end_us >= c.completion_point_us)
         ), false) AS completes_video
     FROM clipped_segments AS c
     CROSS JOIN settings AS s
@@ -266,8 +291,8 @@ run_boundaries AS (
     -- enough to number the viewing sessions (each starts a run) and to find, at a run start, the end
     -- of the same video's previous run in the stream.
     SELECT
-        o.stream_key, o.user_no, o.video_no, o.event_at, o.input_order, o.event_type, o.position_s,
-        o.starts_viewing_session, o.starts_run, o.last_known_position_s, o.completes_video,
+        o.stream_key, o.user_no, o.video_no, o.event_at, o.input_order, o.event_type, o.position_us,
+        o.starts_viewing_session, o.starts_run, o.last_known_position_us, o.completes_video,
         sum(CAST(o.starts_viewing_session AS INTEGER)) OVER (
             PARTITION BY o.stream_key ORDER BY o.event_at, o.input_order
             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)                        AS viewing_session_no
@@ -284,7 +309,7 @@ run_returns AS (
         b.*,
         lag(b.stream_key) OVER pair_order IS DISTINCT FROM b.stream_key
             OR lag(b.viewing_session_no) OVER pair_order IS DISTINCT FROM b.viewing_session_no AS starts_pair_session,
-        lag(b.last_known_position_s) OVER pair_order                                         AS left_at_position_s
+        lag(b.last_known_position_us) OVER pair_order                                        AS left_at_position_us
     FROM run_boundaries AS b
     WINDOW pair_order AS (PARTITION BY b.user_no, b.video_no ORDER BY b.stream_key, b.event_at, b.input_order)
 ),
@@ -294,8 +319,8 @@ per_pair_sessions AS (
         r.user_no, r.video_no,
         count(*) FILTER (WHERE r.starts_pair_session)                                     AS session_count,
         count(DISTINCT (r.stream_key, r.viewing_session_no)) FILTER (WHERE r.completes_video) AS completion_count,
-        count(*) FILTER (WHERE r.returns_to_video AND r.position_s - r.left_at_position_s > s.position_tolerance_s)  AS return_forward_skips,
-        count(*) FILTER (WHERE r.returns_to_video AND r.left_at_position_s - r.position_s > s.position_tolerance_s)  AS return_backward_skips
+        count(*) FILTER (WHERE r.returns_to_video AND r.position_us - r.left_at_position_us > s.position_tolerance_us) AS return_forward_skips,
+        count(*) FILTER (WHERE r.returns_to_video AND r.left_at_position_us - r.position_us > s.position_tolerance_us) AS return_backward_skips
     FROM (
         SELECT
             rr.*,
@@ -310,20 +335,20 @@ per_pair_sessions AS (
 per_pair_events AS (
     SELECT
         user_no, video_no,
-        sum(segment_length_s) FILTER (WHERE segment_length_s > 0)                     AS total_seconds,
-        list({'start_s': segment_start_s, 'end_s': segment_end_s}) FILTER (WHERE segment_length_s > 0) AS segments,
-        max(segment_end_s) FILTER (WHERE segment_length_s > 0)                        AS max_segment_end_s,
+        sum(segment_length_us) FILTER (WHERE segment_length_us > 0)                   AS total_us,
+        list({'start_us': segment_start_us, 'end_us': segment_end_us}) FILTER (WHERE segment_length_us > 0) AS segments,
+        max(segment_end_us) FILTER (WHERE segment_length_us > 0)                      AS max_segment_end_us,
         count(*) FILTER (WHERE event_type = 'pause')                                  AS pause_count,
         sum(CAST(playing_skip_direction = 1 AS INTEGER) + CAST(idle_skip_direction = 1 AS INTEGER))    AS forward_skips,
         sum(CAST(playing_skip_direction = -1 AS INTEGER) + CAST(idle_skip_direction = -1 AS INTEGER))  AS backward_skips,
         bool_or(is_unclosed_play)                                                     AS has_unclosed_play,
-        max(position_s)                                                               AS max_event_position_s,
+        max(position_us)                                                              AS max_event_position_us,
         min(event_at)                                                                 AS first_event_at,
         max(event_at)                                                                 AS last_event_at,
         count(*)                                                                      AS event_count
     -- the segment length from its ends here, not stored in the materialised step; the duration is
     -- joined by video at the end (affected_rows)
-    FROM (SELECT *, greatest(segment_end_s - segment_start_s, 0) AS segment_length_s FROM event_outcomes)
+    FROM (SELECT *, greatest(segment_end_us - segment_start_us, 0) AS segment_length_us FROM event_outcomes)
     GROUP BY user_no, video_no
 ),
 
@@ -338,10 +363,10 @@ per_user_video AS (
         ps.completion_count,
         list_reduce(list_sort(e.segments),
                     lambda union_so_far, segment: {
-                        'end_s': greatest(union_so_far.end_s, segment.end_s),
-                        'length_s': union_so_far.length_s
-                                    + greatest(segment.end_s - greatest(segment.start_s, union_so_far.end_s), 0)},
-                    {'end_s': CAST(0 AS DOUBLE), 'length_s': CAST(0 AS DOUBLE)}).length_s AS unique_seconds
+                        'end_us': greatest(union_so_far.end_us, segment.end_us),
+                        'length_us': union_so_far.length_us
+                                     + greatest(segment.end_us - greatest(segment.start_us, union_so_far.end_us), 0)},
+                    {'end_us': CAST(0 AS BIGINT), 'length_us': CAST(0 AS BIGINT)}).length_us AS unique_us
     FROM per_pair_events AS e
     JOIN per_pair_sessions AS ps USING (user_no, video_no)
 ),
@@ -349,41 +374,49 @@ per_user_video AS (
 affected_rows AS (
     -- On an incremental build only the affected pairs' rows are complete: the others in these
     -- streams may have events elsewhere.
-    SELECT p.*, u.user_id, v.video_id, d.video_duration_s, d.duration_source
+    SELECT p.*, u.user_id, v.video_id, d.video_duration_s, d.duration_source, du.duration_us
     FROM per_user_video AS p
     JOIN raw.player_event_users AS u USING (user_no)
     JOIN raw.player_event_videos AS v USING (video_no)
     LEFT JOIN intermediate.video_durations AS d USING (video_no)
+    LEFT JOIN durations AS du USING (video_no)
     WHERE getvariable('engagement_full_rebuild')
        OR (u.user_id, v.video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs)
 ),
 
 rounded AS (
-    -- Seconds to 3 decimals, unique clamped to total and duration (parallel DOUBLE sums differ in the
-    -- last bits from run to run); the percentages are then computed from these rounded seconds.
+    -- Seconds to whole milliseconds, half away from zero (the microseconds are never negative; the
+    -- sums are integers, so the same events always give the same row).
     SELECT
         a.*,
-        round(coalesce(a.total_seconds, 0), 3) AS total_watch_time_s,
-        round(least(coalesce(a.unique_seconds, 0), coalesce(a.total_seconds, 0),
-                    coalesce(a.video_duration_s, 0)), 3) AS unique_seconds_watched,
-        round(coalesce(a.max_segment_end_s, 0), 3) AS max_position_s,
-        a.video_duration_s > 0 AS has_duration
+        (coalesce(a.total_us, 0) + 500) // 1000          AS total_ms,
+        (coalesce(a.unique_us, 0) + 500) // 1000         AS unique_ms,
+        (coalesce(a.max_segment_end_us, 0) + 500) // 1000 AS max_position_ms,
+        a.duration_us > 0                                AS has_duration
     FROM affected_rows AS a
 ),
 
 percentages AS (
+    -- 100 x (seconds rounded to the millisecond) / duration, to one decimal, half away from zero, in
+    -- integers (DuckDB would divide DECIMALs in DOUBLE): tenths of a per cent = 1,000,000 x ms / µs,
+    -- rounded as (2,000,000 x ms + µs) // (2 x µs), then x 0.1 as an exact DECIMAL
     SELECT
         r.*,
-        CASE WHEN has_duration THEN round(100.0 * total_watch_time_s / video_duration_s, 1) END     AS watch_percentage,
-        CASE WHEN has_duration THEN round(100.0 * unique_seconds_watched / video_duration_s, 1) END AS unique_watch_percentage,
-        CASE WHEN has_duration THEN round(100.0 * max_position_s / video_duration_s, 1) END         AS completion_percentage
+        CASE WHEN has_duration THEN ((2000000 * CAST(total_ms AS HUGEINT) + duration_us) // (2 * duration_us)) * 0.1 END AS watch_percentage,
+        CASE WHEN has_duration THEN ((2000000 * CAST(unique_ms AS HUGEINT) + duration_us) // (2 * duration_us)) * 0.1 END AS unique_watch_percentage,
+        CASE WHEN has_duration THEN ((2000000 * CAST(max_position_ms AS HUGEINT) + duration_us) // (2 * duration_us)) * 0.1 END AS completion_percentage,
+        total_ms * 0.001                                 AS total_watch_time_s,
+        unique_ms * 0.001                                AS unique_seconds_watched,
+        max_position_ms * 0.001                          AS max_position_s,
+        duration_us * 0.000001                           AS exact_duration_s
     FROM rounded AS r
 ),
 
 scored AS (
     SELECT
         p.*,
-        -- least() skips NULLs, so the missing-duration case is spelled out
+        -- from the rounded percentages, as DECIMALs (exact); least() skips NULLs, so the
+        -- missing-duration case is spelled out
         CASE WHEN has_duration
              THEN round(0.7 * least(unique_watch_percentage, 100) + 0.3 * least(completion_percentage, 100), 1)
         END AS engagement_score
@@ -396,7 +429,7 @@ final AS (
         CAST(video_id AS VARCHAR)                                       AS video_id,
         CAST(total_watch_time_s AS DOUBLE)                              AS total_watch_time_s,
         CAST(unique_seconds_watched AS DOUBLE)                          AS unique_seconds_watched,
-        CAST(round(total_watch_time_s - unique_seconds_watched, 3) AS DOUBLE) AS rewatch_seconds,
+        CAST(total_watch_time_s - unique_seconds_watched AS DOUBLE)    AS rewatch_seconds,
         CAST(watch_percentage AS DOUBLE)                                AS watch_percentage,
         CAST(unique_watch_percentage AS DOUBLE)                         AS unique_watch_percentage,
         CAST(max_position_s AS DOUBLE)                                  AS max_position_s,
@@ -406,7 +439,8 @@ final AS (
         CAST(pause_count AS BIGINT)                                     AS pause_count,
         CAST(forward_skips AS BIGINT)                                   AS forward_skips,
         CAST(backward_skips AS BIGINT)                                  AS backward_skips,
-        CAST(round(pause_count / session_count, 3) AS DOUBLE)           AS avg_pauses_per_session,
+        -- pauses / sessions to 3 decimals, half away from zero, in integers as the percentages
+        CAST(((2000 * pause_count + session_count) // (2 * session_count)) * 0.001 AS DOUBLE) AS avg_pauses_per_session,
         CAST(engagement_score AS DOUBLE)                                AS engagement_score,
         CAST(CASE
             WHEN engagement_score IS NULL THEN NULL
@@ -421,12 +455,12 @@ final AS (
         CAST(last_event_at AS TIMESTAMP)                                AS last_event_at,
         CAST(event_count AS BIGINT)                                     AS event_count,
         CAST(list_filter([
-            CASE WHEN has_duration AND total_watch_time_s > 1.2 * video_duration_s THEN 'excessive_watch_time' END,
+            CASE WHEN has_duration AND total_watch_time_s > 1.2 * exact_duration_s THEN 'excessive_watch_time' END,
             CASE WHEN total_watch_time_s < 5 THEN 'very_short_watch' END,
             CASE WHEN completion_count > 0 AND watch_percentage < 75 THEN 'completed_without_sufficient_watch' END,
             CASE WHEN total_watch_time_s = 0 THEN 'no_valid_segments' END,
             CASE WHEN has_unclosed_play THEN 'unclosed_play' END,
-            CASE WHEN max_event_position_s > video_duration_s THEN 'position_beyond_duration' END,
+            CASE WHEN max_event_position_us > duration_us THEN 'position_beyond_duration' END,
             CASE WHEN coalesce(duration_source, 'max_position') <> 'cms' THEN 'duration_not_from_cms' END
         ], flag -> flag IS NOT NULL) AS VARCHAR[])                      AS quality_flags
     FROM scored
@@ -576,7 +610,7 @@ DELETE FROM meta.engagement_pending_streams;
 -- The temporary view and tables live until the connection closes (tests read the build mode from them).
 
 -- 7 -------------------------------------------------------------------------------------------------
-COMMENT ON TABLE marts.user_video_engagement IS 'How one user watched one video over all viewing sessions (player-events.md). One row per (user_id, video_id). Built incrementally: see docs/engagement.md.';
+COMMENT ON TABLE marts.user_video_engagement IS 'How one user watched one video over all viewing sessions (docs/engagement-rules.md). One row per (user_id, video_id). Built incrementally: see docs/engagement.md.';
 COMMENT ON COLUMN marts.user_video_engagement.user_id IS 'The viewer (userId of the player events).';
 COMMENT ON COLUMN marts.user_video_engagement.video_id IS 'The video (videoId of the player events; the Brightcove video id).';
 COMMENT ON COLUMN marts.user_video_engagement.total_watch_time_s IS 'Seconds watched: the sum of the watched segments, replays counted again (3 decimals).';

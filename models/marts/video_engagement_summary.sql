@@ -3,17 +3,27 @@
 -- Why: the seed's "Top Videos by Engagement" and "Drop-off Analysis" queries, precomputed: unique
 -- viewers, average watch and completion percentages, viewers per engagement tier, and where the
 -- viewers who never completed the video stopped (by tenth of its duration).
+-- Exact arithmetic, as the mart (docs/engagement-rules.md): the percentages and scores, one decimal
+-- each, are read as whole tenths, so averages are sums of integers divided and rounded half away from
+-- zero in integers, and the seconds are summed as DECIMALs; binary floating point decides nothing.
 CREATE OR REPLACE TABLE marts.video_engagement_summary AS
 WITH engagement AS (
-    SELECT * FROM marts.user_video_engagement
+    -- (x10 then round: a one-decimal DOUBLE is within 1e-12 of its tenths)
+    SELECT
+        *,
+        CAST(round(watch_percentage * 10) AS BIGINT)        AS watch_tenths,
+        CAST(round(unique_watch_percentage * 10) AS BIGINT) AS unique_watch_tenths,
+        CAST(round(completion_percentage * 10) AS BIGINT)   AS completion_tenths,
+        CAST(round(engagement_score * 10) AS BIGINT)        AS score_tenths
+    FROM marts.user_video_engagement
 ),
 
 dropoff_buckets AS (
     -- The tenth of the video in which a viewer who never completed it got furthest (0 = first tenth).
     SELECT
         video_id,
-        CASE WHEN completion_count = 0 AND completion_percentage IS NOT NULL
-             THEN least(CAST(floor(completion_percentage / 10) AS INTEGER), 9) END AS dropoff_decile
+        CASE WHEN completion_count = 0 AND completion_tenths IS NOT NULL
+             THEN least(completion_tenths // 100, 9) END AS dropoff_decile
     FROM engagement
 ),
 
@@ -41,11 +51,12 @@ per_video AS (
         any_value(duration_source)                           AS duration_source,
         count(*)                                             AS unique_viewers,
         count(*) FILTER (WHERE completion_count > 0)         AS completed_viewers,
-        sum(total_watch_time_s)                              AS total_watch_time_s,
-        avg(watch_percentage)                                AS avg_watch_percentage,
-        avg(unique_watch_percentage)                         AS avg_unique_watch_percentage,
-        avg(completion_percentage)                           AS avg_completion_percentage,
-        avg(engagement_score)                                AS avg_engagement_score,
+        sum(CAST(total_watch_time_s AS DECIMAL(18, 3)))     AS total_watch_time_s,
+        -- the average to one decimal: (2 x sum of tenths + n) // (2 x n) tenths (no negative values)
+        (2 * sum(watch_tenths) + count(watch_tenths)) // nullif(2 * count(watch_tenths), 0) * 0.1 AS avg_watch_percentage,
+        (2 * sum(unique_watch_tenths) + count(unique_watch_tenths)) // nullif(2 * count(unique_watch_tenths), 0) * 0.1 AS avg_unique_watch_percentage,
+        (2 * sum(completion_tenths) + count(completion_tenths)) // nullif(2 * count(completion_tenths), 0) * 0.1 AS avg_completion_percentage,
+        (2 * sum(score_tenths) + count(score_tenths)) // nullif(2 * count(score_tenths), 0) * 0.1 AS avg_engagement_score,
         count(*) FILTER (WHERE engagement_tier = 'High')     AS high_tier_viewers,
         count(*) FILTER (WHERE engagement_tier = 'Medium')   AS medium_tier_viewers,
         count(*) FILTER (WHERE engagement_tier = 'Low')      AS low_tier_viewers,
@@ -61,11 +72,11 @@ final AS (
         CAST(p.duration_source AS VARCHAR)                    AS duration_source,
         CAST(p.unique_viewers AS BIGINT)                      AS unique_viewers,
         CAST(least(p.completed_viewers, p.unique_viewers) AS BIGINT) AS completed_viewers,
-        CAST(round(p.total_watch_time_s, 3) AS DOUBLE)        AS total_watch_time_s,
-        CAST(round(p.avg_watch_percentage, 1) AS DOUBLE)      AS avg_watch_percentage,
-        CAST(round(p.avg_unique_watch_percentage, 1) AS DOUBLE) AS avg_unique_watch_percentage,
-        CAST(round(p.avg_completion_percentage, 1) AS DOUBLE) AS avg_completion_percentage,
-        CAST(round(p.avg_engagement_score, 1) AS DOUBLE)      AS avg_engagement_score,
+        CAST(p.total_watch_time_s AS DOUBLE)                  AS total_watch_time_s,
+        CAST(p.avg_watch_percentage AS DOUBLE)                AS avg_watch_percentage,
+        CAST(p.avg_unique_watch_percentage AS DOUBLE)         AS avg_unique_watch_percentage,
+        CAST(p.avg_completion_percentage AS DOUBLE)           AS avg_completion_percentage,
+        CAST(p.avg_engagement_score AS DOUBLE)                AS avg_engagement_score,
         CAST(p.high_tier_viewers AS BIGINT)                   AS high_tier_viewers,
         CAST(p.medium_tier_viewers AS BIGINT)                 AS medium_tier_viewers,
         CAST(p.low_tier_viewers AS BIGINT)                    AS low_tier_viewers,
