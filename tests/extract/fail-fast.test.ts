@@ -3,6 +3,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import { TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
+import { HttpClient } from '../../extract/http.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
 import { dataDir } from '../../warehouse/data-dir.ts';
@@ -84,6 +86,27 @@ describe('an unreachable token endpoint', () => {
       warehouse.close();
     }
     expect(readFileSync(join(folder, 'work.duckdb')).includes(secret)).toBe(false);
+  });
+});
+
+describe('token providers of one run', () => {
+  it('once the endpoint is found unreachable, every other credential fails at once, without asking it again', async () => {
+    const port = await closedPort();
+    const http = new HttpClient({ policy: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 4 } });
+    try {
+      const tokens = new TokenCache(http, `http://127.0.0.1:${port}`);
+      const first = tokens.forCredential({ clientId: 'first-client', clientSecret: 'first-secret-value' });
+      const second = tokens.forCredential({ clientId: 'second-client', clientSecret: 'second-secret-value' });
+      const failure = await first.token().catch((error: Error) => error);
+      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
+      expect(http.counter.total('oauth:/v4/access_token')).toBe(3);
+      await expect(second.token()).rejects.toBe(failure);
+      await expect(first.token()).rejects.toBe(failure);
+      // 3 attempts in all: the second credential and a second call never reached the network.
+      expect(http.counter.total('oauth:/v4/access_token')).toBe(3);
+    } finally {
+      await http.close();
+    }
   });
 });
 
