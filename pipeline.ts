@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { defaultHandlers, type CommandHandlers, type CommonArgs } from './cli/commands.ts';
+import { endProcessOnSignals } from './cli/end-on-signal.ts';
 
 /**
  * The reelhouse command line. Parsing is pure: `cliParser` only maps arguments to one handler call
@@ -105,6 +106,7 @@ export function cliParser(argv: string[], handlers: CommandHandlers = defaultHan
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  endProcessOnSignals();
   cliParser(hideBin(process.argv))
     .fail((message, error) => {
       console.error(error ? `Error: ${error.message}` : message);

@@ -1,7 +1,8 @@
 import type { PipelineSession } from '../warehouse/session.ts';
-import { dataDir } from '../warehouse/data-dir.ts';
+import { assertDataDirUsable, dataDir } from '../warehouse/data-dir.ts';
 import { assertDataDirFree } from '../warehouse/run-lock.ts';
 import { openSession } from '../warehouse/session.ts';
+import { explainWarehouseError } from '../warehouse/warehouse-errors.ts';
 
 /**
  * What each command does once its arguments are parsed: open a session on the data dir (lock, schema,
@@ -43,7 +44,7 @@ export async function withSession<T>(args: CommonArgs, command: string, fn: (ses
     return result;
   } catch (error) {
     await session.finish('failed', (error as Error).message).catch(() => undefined);
-    throw error;
+    throw explainWarehouseError(error, session.dir);
   } finally {
     session.close();
   }
@@ -52,6 +53,7 @@ export async function withSession<T>(args: CommonArgs, command: string, fn: (ses
 async function extractThen(args: ExtractArgs, command: 'extract' | 'run'): Promise<void> {
   const { prepareExtract, extractWith } = await import('../extract/extract-command.ts');
   // Before the demo's simulator is generated: a busy data dir refuses at once, having done nothing.
+  assertDataDirUsable(args['data-dir']);
   assertDataDirFree(dataDir(args['data-dir']).lockFile);
   const prepared = await prepareExtract(args);
   try {

@@ -91,10 +91,27 @@ export class RequestFailedError extends Error {
     super(redact(`Request failed (${describeContext(context)}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${cause.message}`));
     this.status = cause instanceof HttpStatusError ? cause.status : undefined;
   }
+  /** What went wrong and how often it was tried, for a line that already names account, endpoint and window. */
+  get reason(): string {
+    return `${this.cause.message} (${this.attempts} attempt${this.attempts === 1 ? '' : 's'})`;
+  }
   /** True when retries ran out on a transient failure (the caller may split the work and try again). */
   get exhausted(): boolean {
     return !(this.cause instanceof HttpStatusError) || this.cause.retryable;
   }
+}
+
+/**
+ * A failure that no retry, smaller request or other account can get past (the token endpoint, which
+ * serves every account, cannot be reached): the HTTP layer passes it on unwrapped, and the run stops.
+ */
+export class RunStoppingError extends Error {
+  override name = 'RunStoppingError';
+}
+
+/** True when a request failed for good without any answer from the server (refused, DNS, reset, timeout). */
+export function isUnreachable(error: unknown): error is RequestFailedError {
+  return error instanceof RequestFailedError && error.cause instanceof NetworkError;
 }
 
 class NetworkError extends Error {
@@ -271,6 +288,7 @@ export class HttpClient {
         },
       );
     } catch (error) {
+      if (lastError instanceof RunStoppingError) throw lastError;
       throw new RequestFailedError(context, attempts, lastError ?? (error as Error));
     }
   }

@@ -7,7 +7,7 @@ import { credentialFor, type BrightcoveAccess } from './brightcove/credentials.t
 import { planAnalyticsWindows } from './brightcove/date-windows.ts';
 import { TokenCache } from './brightcove/oauth.ts';
 import { ANALYTICS_REPORTS, CMS_REQUESTS_PER_SECOND, ENDPOINT } from './brightcove/settings.ts';
-import { HttpClient, type RetryPolicy } from './http.ts';
+import { HttpClient, RunStoppingError, type RetryPolicy } from './http.ts';
 import { Lander, RAW_SOURCES, type RawSource } from './land.ts';
 import { createProgress } from './progress.ts';
 import { redact } from './redact.ts';
@@ -94,6 +94,8 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
   const progress = createProgress({ tty: options.tty ?? Boolean(process.stdout.isTTY), log });
   const cmsRate = options.cmsRequestsPerSecond ?? (Number(process.env['REELHOUSE_CMS_RPS']) || CMS_REQUESTS_PER_SECOND);
   const failures: string[] = [];
+  // A failure every account shares (the token endpoint unreachable) ends the run as itself, once.
+  let runStopper: RunStoppingError | undefined;
 
   try {
     await Promise.all(
@@ -114,7 +116,9 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
         // CMS and Analytics are different APIs with separate limits: they run side by side.
         const [cms, report] = await Promise.allSettled([new CmsExtractor(context).run(), analytics.run()]);
         for (const outcome of [cms, report]) {
-          if (outcome.status === 'rejected') failures.push(redact(`${accountLabel(account)}: ${(outcome.reason as Error).message}`));
+          if (outcome.status !== 'rejected') continue;
+          if (outcome.reason instanceof RunStoppingError) runStopper ??= outcome.reason;
+          else failures.push(redact(`${accountLabel(account)}: ${(outcome.reason as Error).message}`));
         }
       }),
     );
@@ -144,6 +148,7 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
     failures,
   };
   printSummary(summary, log);
+  if (runStopper) throw new ExtractFailedError(redact(runStopper.message));
   if (failures.length > 0) {
     throw new ExtractFailedError(`Extraction failed for ${failures.length} part(s):\n  ${failures.join('\n  ')}`);
   }

@@ -37,11 +37,21 @@ export function deliveryMonth(asOfDate: string, offset: number): string {
   return `${first.getUTCFullYear()}_${String(first.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** NAME_MAX of Linux, macOS and Windows filesystems: longer, mkdir fails with a bare ENAMETOOLONG. */
+const MAX_FOLDER_NAME_BYTES = 255;
+
 /** A distribution folder must be one plain path segment (the config validates it too; this is the last line). */
 export function assertFolderName(name: string, account: string): string {
   if (name === '' || name === '.' || name === '..' || /[\\/\0]/.test(name) || isAbsolute(name)) {
     throw new DistributionError(
       `Account ${account}: distribution_folder ${JSON.stringify(name)} must be one folder name, without / or \\ (for example "IntERnet--Shared")`,
+    );
+  }
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_FOLDER_NAME_BYTES) {
+    throw new DistributionError(
+      `Account ${account}: distribution_folder is ${bytes} bytes long (${JSON.stringify(`${name.slice(0, 40)}…`)}); a folder name ` +
+        `can have at most ${MAX_FOLDER_NAME_BYTES} bytes on common filesystems. Shorten distribution_folder of account ${account} in the config`,
     );
   }
   return name;
@@ -122,7 +132,14 @@ export async function distribute(session: PipelineSession, log: (line: string) =
   const realRoot = realpathSync(root);
   const deliveries: Delivery[] = [];
   for (const plan of plans) {
-    mkdirSync(plan.targetDir, { recursive: true });
+    try {
+      mkdirSync(plan.targetDir, { recursive: true });
+    } catch (error) {
+      throw new DistributionError(
+        `Account ${plan.account.slug}: cannot create ${plan.targetDir} (${(error as Error).message}); ` +
+          'check the distribution root and this account\'s distribution_folder in the config, and that the folder can be written',
+      );
+    }
     assertRealPathInside(realRoot, plan.targetDir, plan.account.slug);
     const source = fileSha256(plan.sourceFile);
     const temporary = temporaryPathFor(plan.targetPath);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { commitTemporaryFile, temporaryPathFor } from './atomic-file.ts';
 import { copyComments, currentCatalog, listTables, qualified, replayMacros } from './catalog-objects.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
@@ -75,6 +76,28 @@ export async function reasonsNotToPublish(warehouse: Warehouse, runId: string, m
   return reasons;
 }
 
+/**
+ * A `reelhouse.duckdb.wal` beside the published file is the log of a read-write session on the file
+ * being replaced (an analyst's that crashed, or is still open). DuckDB replays `<file>.wal` onto
+ * whatever file has the name, even for a read-only reader, so left in place it would change what every
+ * reader of the new publication sees. Just before the rename it is moved aside under a name DuckDB
+ * never reads, and the move is reported; it is never deleted (it is not ours). Returns the new name.
+ */
+export function moveStaleWalAside(publishedDb: string, runId: string, log: (line: string) => void): string | undefined {
+  const wal = `${publishedDb}.wal`;
+  if (!existsSync(wal)) return undefined;
+  const aside = `${wal}.stale-${runId}`;
+  renameSync(wal, aside);
+  log(
+    `Warning: moved ${wal} to ${aside}. It is the write-ahead log of a read-write session on the previous ` +
+      `${basename(publishedDb)} that did not close (a crash, a kill, or a session still open), and DuckDB would have ` +
+      `replayed it onto the new file. Its changes were made to the previous publication, which this one replaces; ` +
+      'no pipeline data is in it. Delete it when you no longer need it, and open the published file read-only ' +
+      '(duckdb -readonly, read_only=True); a session still open read-write should be closed.',
+  );
+  return aside;
+}
+
 const PUBLISHED_TABLES_DDL = `(
   table_name VARCHAR NOT NULL,
   row_count BIGINT NOT NULL,
@@ -93,14 +116,6 @@ export async function publish(session: PipelineSession, options: PublishOptions 
       `Not publishing; ${dir.publishedDb} stays as it was:\n${reasons.map((reason) => `  - ${reason}`).join('\n')}`,
     );
   }
-  if (existsSync(`${dir.publishedDb}.wal`)) {
-    // A WAL beside the published file means someone opened it read-write; replaying it onto the new file would corrupt it.
-    throw new PublishRefusedError(
-      `Not publishing: ${dir.publishedDb}.wal exists (the published file was opened read-write). ` +
-        'Close that session, delete the .wal file, and open the file with -readonly / read_only=True.',
-    );
-  }
-
   const work = await currentCatalog(warehouse);
   const marts = models.filter((model) => model.layer === 'marts').map((model) => model.name.split('.')[1]!).sort();
   const metaTables = (await listTables(warehouse, work, ['meta']))
@@ -154,6 +169,7 @@ export async function publish(session: PipelineSession, options: PublishOptions 
     attached = false;
     if (existsSync(`${temporary}.wal`)) throw new Error(`DuckDB left ${temporary}.wal after CHECKPOINT and DETACH`);
     crashPoint('publish:temp-written');
+    moveStaleWalAside(dir.publishedDb, session.runId, log);
     commitTemporaryFile(temporary, dir.publishedDb);
     crashPoint('publish:renamed');
     const bytes = statSync(dir.publishedDb).size;

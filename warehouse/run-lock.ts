@@ -46,17 +46,12 @@ export function acquireDataDirLock(lockFile: string, command: string): HeldLock 
       return { release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let holder: LockHolder = {};
-      try {
-        holder = JSON.parse(readFileSync(lockFile, 'utf8'));
-      } catch {
-        // A lock file being written this instant, or garbage: treat as held unless clearly stale below.
-      }
+      const holder = readHolder(lockFile);
       if (typeof holder.pid === 'number' && !isProcessAlive(holder.pid)) {
         rmSync(lockFile, { force: true });
         continue;
       }
-      throw new DataDirLockedError(lockedMessage(lockFile, holder));
+      throw new DataDirLockedError(typeof holder.pid === 'number' ? lockedMessage(lockFile, holder) : unreadableLockMessage(lockFile));
     }
   }
   throw new DataDirLockedError(`Could not take the data dir lock ${lockFile}`);
@@ -68,9 +63,40 @@ interface LockHolder {
   started_at?: string;
 }
 
-function lockedMessage(lockFile: string, holder: LockHolder): string {
+/** The holder a lock file names, or {} when it names none (empty, garbage, gone). */
+function readHolder(lockFile: string): LockHolder {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(lockFile, 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as LockHolder) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A lock that names no process. This version writes a lock whole (see above), so it was left by an
+ * older version killed while taking it, or written by something else: which process, if any, still
+ * works on the data dir cannot be told, and only a person can decide.
+ */
+function unreadableLockMessage(lockFile: string): string {
+  let content = '';
+  try {
+    content = readFileSync(lockFile, 'utf8');
+  } catch {
+    // removed meanwhile: described as empty
+  }
+  const what = content.trim() === '' ? 'is empty' : `is not a reelhouse lock (it starts ${JSON.stringify(content.slice(0, 40))})`;
   return (
-    `Another reelhouse process is using this data dir (pid ${holder.pid ?? '?'}, \`${holder.command ?? '?'}\` since ${holder.started_at ?? '?'}); ` +
+    `The data dir lock ${lockFile} ${what}, so it names no process and which one holds this data dir cannot be told. ` +
+    `If no reelhouse command is working on this data dir (ps -ef | grep pipeline), remove ${lockFile} and run again.`
+  );
+}
+
+function lockedMessage(lockFile: string, holder: LockHolder): string {
+  const command = holder.command ? `, \`${holder.command}\`` : '';
+  const since = holder.started_at ? ` since ${holder.started_at}` : '';
+  return (
+    `Another reelhouse process is using this data dir (pid ${holder.pid}${command}${since}); ` +
     `wait for it to finish, or remove ${lockFile} if that process is gone.`
   );
 }
@@ -81,11 +107,7 @@ function lockedMessage(lockFile: string, holder: LockHolder): string {
  */
 export function assertDataDirFree(lockFile: string): void {
   if (!existsSync(lockFile)) return;
-  let holder: LockHolder;
-  try {
-    holder = JSON.parse(readFileSync(lockFile, 'utf8'));
-  } catch {
-    return; // being written this instant, or garbage: acquireDataDirLock decides
-  }
+  const holder = readHolder(lockFile);
+  // A lock naming no process: acquireDataDirLock decides (and says what to do).
   if (typeof holder.pid === 'number' && isProcessAlive(holder.pid)) throw new DataDirLockedError(lockedMessage(lockFile, holder));
 }

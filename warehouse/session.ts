@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type ReelhouseConfig } from '../config/load-config.ts';
 import { applySchema, writeRunSettings } from './bootstrap.ts';
-import { dataDir, type DataDir } from './data-dir.ts';
+import { assertDataDirUsable, dataDir, type DataDir } from './data-dir.ts';
 import { openWarehouse, type Warehouse } from './duckdb.ts';
 import { acquireDataDirLock } from './run-lock.ts';
 import { crashPoint } from './crash-point.ts';
 import { MetaStore } from './meta-store.ts';
+import { explainWarehouseError } from './warehouse-errors.ts';
 import { upgradeEventTables } from '../extract/events/upgrade-event-tables.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
@@ -46,26 +47,30 @@ export function assertIsoDate(value: string, flag = '--as-of'): string {
 export async function openSession(options: SessionOptions): Promise<PipelineSession> {
   const config = options.config ?? loadConfig(options.configPath);
   const asOfDate = assertIsoDate(options.asOf ?? todayUtc());
+  assertDataDirUsable(options.dataDir ?? 'data');
   const dir = dataDir(options.dataDir);
   const lock = acquireDataDirLock(dir.lockFile, options.command);
-  let warehouse: Warehouse;
+  let warehouse: Warehouse | undefined;
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
+  let meta: MetaStore;
   try {
     warehouse = await openWarehouse(dir.workingDb);
+    await applySchema(warehouse);
+    await upgradeEventTables(warehouse);
+    await writeRunSettings(warehouse, config, asOfDate);
+    meta = new MetaStore(warehouse);
+    await meta.startRun(runId, options.command, asOfDate);
   } catch (error) {
+    warehouse?.close();
     lock.release();
-    throw error;
+    throw explainWarehouseError(error, dir);
   }
-  await applySchema(warehouse);
-  await upgradeEventTables(warehouse);
-  await writeRunSettings(warehouse, config, asOfDate);
-  const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
-  const meta = new MetaStore(warehouse);
-  await meta.startRun(runId, options.command, asOfDate);
+  const opened = warehouse;
   crashPoint('session:opened');
   return {
     config,
     dir,
-    warehouse,
+    warehouse: opened,
     meta,
     runId,
     asOfDate,
@@ -73,7 +78,7 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
       await meta.finishRun(runId, status, error ?? null);
     },
     close() {
-      warehouse.close();
+      opened.close();
       lock.release();
     },
   };

@@ -128,7 +128,9 @@ export class AnalyticsExtractor {
         );
       }
       const [left, right] = halves(window);
-      this.context.progress.log(`analytics ${source}: window ${formatWindow(window)} failed (${(error as Error).message.slice(0, 160)}); splitting it`);
+      // The line names account (its prefix), report and window already: the reason, whole, is what it adds.
+      const reason = error instanceof RequestFailedError ? error.reason : (error as Error).message;
+      this.context.progress.log(`analytics ${source}: window ${formatWindow(window)} failed, splitting it: ${reason}`);
       await this.fetchWithSplitting(source, left);
       await this.fetchWithSplitting(source, right);
     }

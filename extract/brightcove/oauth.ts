@@ -1,5 +1,5 @@
-import type { BearerAuth, HttpClient } from '../http.ts';
-import { registerSecret } from '../redact.ts';
+import { isUnreachable, RunStoppingError, type BearerAuth, type HttpClient } from '../http.ts';
+import { redactUrl, registerSecret } from '../redact.ts';
 import type { Credential } from './credentials.ts';
 import { ENDPOINT, OAUTH_TOKEN_PATH } from './settings.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
@@ -10,6 +10,27 @@ import { crashPoint } from '../../warehouse/crash-point.ts';
  * a 401 from CMS or Analytics invalidates it (the HTTP layer then asks once more). Concurrent callers
  * share one refresh. Tokens are registered with the redactor the moment they arrive.
  */
+
+/**
+ * The token endpoint could not be reached at all (refused, DNS, resets or timeouts, after the retry
+ * budget). It serves every account, so every account would fail the same way: the run stops at once.
+ */
+export class TokenEndpointUnreachableError extends RunStoppingError {
+  override name = 'TokenEndpointUnreachableError';
+  constructor(tokenUrl: string, why: string) {
+    super(
+      `Cannot reach the Brightcove OAuth token endpoint ${redactUrl(tokenUrl)} (${why}). It serves every account, so the ` +
+        'extraction stopped here instead of trying each account. Check the network and the proxy (HTTPS_PROXY, or ' +
+        '"proxies" in secrets.json), and the OAuth URL (BRIGHTCOVE_OAUTH_URL, or brightcove.oauth_url in the config); ' +
+        'landed data is kept, and the next run resumes.',
+    );
+  }
+}
+
+/** Shared by the token providers of one run: once the endpoint is known unreachable, no provider tries it again. */
+export interface TokenEndpointState {
+  unreachable?: TokenEndpointUnreachableError;
+}
 
 interface CachedToken {
   readonly value: string;
@@ -30,9 +51,11 @@ export class TokenProvider implements BearerAuth {
     private readonly oauthOrigin: string,
     private readonly credential: Credential,
     private readonly now: () => number = Date.now,
+    private readonly endpoint: TokenEndpointState = {},
   ) {}
 
   async token(): Promise<string> {
+    if (this.endpoint.unreachable) throw this.endpoint.unreachable;
     if (this.cached && this.now() < this.cached.refreshAt) return this.cached.value;
     this.pending ??= this.fetchToken().finally(() => {
       this.pending = undefined;
@@ -48,12 +71,15 @@ export class TokenProvider implements BearerAuth {
     const basic = Buffer.from(`${this.credential.clientId}:${this.credential.clientSecret}`).toString('base64');
     registerSecret(basic);
     const requestedAt = this.now();
-    const response = await this.http.postForm(
-      `${this.oauthOrigin}${OAUTH_TOKEN_PATH}`,
-      'grant_type=client_credentials',
-      { authorization: `Basic ${basic}` },
-      { endpoint: ENDPOINT.token },
-    );
+    const tokenUrl = `${this.oauthOrigin}${OAUTH_TOKEN_PATH}`;
+    let response;
+    try {
+      response = await this.http.postForm(tokenUrl, 'grant_type=client_credentials', { authorization: `Basic ${basic}` }, { endpoint: ENDPOINT.token });
+    } catch (error) {
+      if (!isUnreachable(error)) throw error;
+      this.endpoint.unreachable ??= new TokenEndpointUnreachableError(tokenUrl, error.reason);
+      throw this.endpoint.unreachable;
+    }
     crashPoint('oauth:token-received');
     const body = response.body as { access_token?: unknown; expires_in?: unknown };
     if (typeof body.access_token !== 'string' || body.access_token.length === 0) {
@@ -71,6 +97,7 @@ export class TokenProvider implements BearerAuth {
 /** One TokenProvider per distinct credential, so accounts sharing a credential share its token. */
 export class TokenCache {
   private readonly providers = new Map<string, TokenProvider>();
+  private readonly endpoint: TokenEndpointState = {};
   constructor(
     private readonly http: HttpClient,
     private readonly oauthOrigin: string,
@@ -79,7 +106,7 @@ export class TokenCache {
     const key = `${credential.clientId}\u0000${credential.clientSecret}`;
     let provider = this.providers.get(key);
     if (!provider) {
-      provider = new TokenProvider(this.http, this.oauthOrigin, credential);
+      provider = new TokenProvider(this.http, this.oauthOrigin, credential, Date.now, this.endpoint);
       this.providers.set(key, provider);
     }
     return provider;

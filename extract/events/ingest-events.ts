@@ -68,8 +68,28 @@ export async function expandEventPaths(warehouse: Warehouse, patterns: readonly 
   const files = [...found];
   for (const file of files) {
     if (!formatOf(file)) throw new Error(`Cannot tell the format of ${file}: name it .ndjson/.jsonl/.json, .csv or .parquet`);
+    const kind = notRegularFileKind(file);
+    if (kind) {
+      throw new Error(`${file} is ${kind}, not a regular file; nothing was ingested. Save the events to a regular file and ingest that`);
+    }
   }
   return files;
+}
+
+/**
+ * What a path is when it is not a regular file (after following symlinks), or undefined. Refused before
+ * anything opens it: opening a FIFO waits for a writer, for ever if none comes, and a device or socket
+ * is not a file of events.
+ */
+function notRegularFileKind(path: string): string | undefined {
+  const stats = statSync(path);
+  if (stats.isFile()) return undefined;
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isDirectory()) return 'a folder';
+  return 'not a file';
 }
 
 async function sha256Of(path: string): Promise<string> {

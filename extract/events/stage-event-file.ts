@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { sqlIdent, sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { EVENT_FIELDS, EVENT_FIELD_NAMES, sourceColumnFor, type EventField } from './event-fields.ts';
@@ -22,6 +24,30 @@ export function formatOf(path: string): EventFileFormat | undefined {
   if (/\.csv(\.gz)?$/.test(lower)) return 'csv';
   if (lower.endsWith('.parquet')) return 'parquet';
   return undefined;
+}
+
+/**
+ * The text of an event file, decompressed when its name ends in .gz, so every reader here sees the same
+ * lines whether the file was gzipped or not (DuckDB's own readers decompress .gz by name). A .gz that is
+ * not gzip fails the whole file, naming it, never as rows of mangled bytes.
+ */
+function openEventFile(path: string): Readable {
+  const file = createReadStream(path);
+  if (!path.toLowerCase().endsWith('.gz')) return file;
+  const gunzip = createGunzip();
+  file.on('error', (error) => gunzip.destroy(error));
+  gunzip.on('error', () => file.destroy());
+  return file.pipe(gunzip);
+}
+
+/** The chunks of openEventFile, with a decompression error that names the file (zlib does not). */
+async function* decompressedChunks(path: string): AsyncIterable<Buffer> {
+  try {
+    yield* openEventFile(path) as AsyncIterable<Buffer>;
+  } catch (error) {
+    if (!((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) throw error;
+    throw new Error(`${path} is named .gz but is not a readable gzip file (${(error as Error).message}); fix or rename it and ingest again`);
+  }
 }
 
 export async function stageEventFile(warehouse: Warehouse, path: string, format: EventFileFormat): Promise<void> {
@@ -98,7 +124,7 @@ async function readLinesLeniently(warehouse: Warehouse, path: string): Promise<n
     appender.endRow();
   };
   let pending: Buffer[] = [];
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  for await (const chunk of decompressedChunks(path)) {
     let start = 0;
     for (let newline = chunk.indexOf(0x0a); newline >= 0; newline = chunk.indexOf(0x0a, start)) {
       appendLine(Buffer.concat([...pending, chunk.subarray(start, newline)]));
@@ -153,7 +179,9 @@ async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
   // when the file really holds invalid bytes (checked once, only if a U+FFFD shows up).
   let fileIsUtf8: boolean | undefined;
   const replacedBytes = async (rawText: string) => rawText.includes('\uFFFD') && !(fileIsUtf8 ??= await isUtf8File(path));
-  const parser = createReadStream(path).pipe(
+  // Errors of the file (unreadable, a .gz that is not gzip) are passed on, so the loop below ends with them.
+  const source = Readable.from(decompressedChunks(path), { objectMode: false });
+  const parser = source.pipe(
     parse({
       bom: true,
       raw: true,
@@ -168,6 +196,7 @@ async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
       },
     }),
   );
+  source.on('error', (error) => parser.destroy(error));
   for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
     const rawText = raw.replace(/\r?\n$/, '');
     if (!header) {
@@ -196,7 +225,7 @@ async function stageCsv(warehouse: Warehouse, path: string): Promise<void> {
 async function isUtf8File(path: string): Promise<boolean> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) decoder.decode(chunk, { stream: true });
+    for await (const chunk of decompressedChunks(path)) decoder.decode(chunk, { stream: true });
     decoder.decode();
     return true;
   } catch {

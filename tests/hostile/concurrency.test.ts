@@ -125,8 +125,8 @@ describe('one data dir, two pipelines and an analyst', () => {
     const before = process.listenerCount('exit');
     for (let i = 0; i < 20; i += 1) acquireDataDirLock(lockFile, 'test').release();
     expect(process.listenerCount('exit')).toBe(before);
-    // A lock file being written (no JSON yet) is left to the real acquire, which refuses it.
+    // A lock file naming no process (empty) is left to the real acquire, which refuses it, saying so.
     writeFileSync(lockFile, '');
-    expect(() => acquireDataDirLock(lockFile, 'test')).toThrow(/Another reelhouse process/);
+    expect(() => acquireDataDirLock(lockFile, 'test')).toThrow(/is empty, so it names no process/);
   });
 });

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import { TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
+import { HttpClient } from '../../extract/http.ts';
+import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
+import { openWarehouse } from '../../warehouse/duckdb.ts';
+import { dataDir } from '../../warehouse/data-dir.ts';
+import { spawnPipeline, type RunningChild } from '../hostile/pipeline-child.ts';
+import { loadTestConfig, TEST_CONFIG_PATH } from '../support/test-config.ts';
+import { extractOnce, HISTORY_START, tempDataDir, TODAY } from './helpers.ts';
+
+/**
+ * Extraction failures that every account shares end the run at once, and say what to do (issue 10):
+ * with the OAuth endpoint unreachable, one account took 130 s and 36 token attempts (each analytics
+ * window retried the token, then was split and retried again), and progress lines were cut at
+ * "(endpoi" (a 160-character slice of a message that repeated account, endpoint and window).
+ */
+
+const started: RunningSimulator[] = [];
+const children: RunningChild[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((sim) => sim.stop()));
+  // A run that outlived the test's time limit must not go on retrying in the background.
+  for (const running of children.splice(0)) if (!running.exited()) running.child.kill('SIGKILL');
+});
+
+/** A loopback port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('an unreachable token endpoint', () => {
+  it('fails the whole extract once its retries run out, within 60 s, naming the URL and what to check, never a secret', async () => {
+    const config = loadTestConfig();
+    const port = await closedPort();
+    const origin = `http://127.0.0.1:${port}`;
+    const folder = tempDataDir();
+    const secret = 'unreachable-test-client-secret-8d1f';
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'REELHOUSE_SECRETS_FILE', 'REELHOUSE_RETRY_BASE_MS', 'REELHOUSE_RETRY_MAX_MS']) {
+      delete env[name];
+    }
+    Object.assign(env, {
+      BRIGHTCOVE_CLIENT_ID: 'unreachable-test-client-id',
+      BRIGHTCOVE_CLIENT_SECRET: secret,
+      BRIGHTCOVE_OAUTH_URL: origin,
+      BRIGHTCOVE_CMS_URL: origin,
+      BRIGHTCOVE_ANALYTICS_URL: origin,
+    });
+
+    // Every configured account, the shipped retry policy (no fast-retry overrides): the real budget.
+    const startedAt = performance.now();
+    const running = spawnPipeline(['extract', '--data-dir', folder, '--config', TEST_CONFIG_PATH, '--as-of', TODAY], env);
+    children.push(running);
+    const result = await running.done;
+    const seconds = (performance.now() - startedAt) / 1000;
+
+    expect(result.code, result.stderr).toBe(1);
+    expect(seconds).toBeLessThan(60);
+    const error = result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'));
+    expect(error).toHaveLength(1);
+    expect(error[0]).toContain(`Cannot reach the Brightcove OAuth token endpoint ${origin}/v4/access_token (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port} (${config.extract.max_attempts} attempts))`);
+    expect(error[0]).toContain('Check the network and the proxy (HTTPS_PROXY');
+    expect(error[0]).toContain('BRIGHTCOVE_OAUTH_URL');
+    for (const output of [result.stdout, result.stderr]) {
+      expect(output).not.toContain(secret);
+      expect(output).not.toContain(Buffer.from(`unreachable-test-client-id:${secret}`).toString('base64'));
+    }
+
+    // The token endpoint was tried max_attempts times in all, for the 11 accounts together; nothing else was asked.
+    const warehouse = await openWarehouse(dataDir(folder).workingDb, { readOnly: true });
+    try {
+      const requests = await warehouse.rows<{ endpoint: string; outcome: string; requests: string }>(
+        'SELECT endpoint, outcome, requests::VARCHAR AS requests FROM meta.api_requests ORDER BY ALL',
+      );
+      expect(requests).toEqual([{ endpoint: 'oauth:/v4/access_token', outcome: 'network_error', requests: String(config.extract.max_attempts) }]);
+      expect(await warehouse.scalar("SELECT error FROM meta.runs WHERE command = 'extract'")).toContain('Cannot reach the Brightcove OAuth token endpoint');
+    } finally {
+      warehouse.close();
+    }
+    expect(readFileSync(join(folder, 'work.duckdb')).includes(secret)).toBe(false);
+  });
+});
+
+describe('token providers of one run', () => {
+  it('once the endpoint is found unreachable, every other credential fails at once, without asking it again', async () => {
+    const port = await closedPort();
+    const http = new HttpClient({ policy: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 4 } });
+    try {
+      const tokens = new TokenCache(http, `http://127.0.0.1:${port}`);
+      const first = tokens.forCredential({ clientId: 'first-client', clientSecret: 'first-secret-value' });
+      const second = tokens.forCredential({ clientId: 'second-client', clientSecret: 'second-secret-value' });
+      const failure = await first.token().catch((error: Error) => error);
+      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
+      expect(http.counter.total('oauth:/v4/access_token')).toBe(3);
+      await expect(second.token()).rejects.toBe(failure);
+      await expect(first.token()).rejects.toBe(failure);
+      // 3 attempts in all: the second credential and a second call never reached the network.
+      expect(http.counter.total('oauth:/v4/access_token')).toBe(3);
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe('progress lines', () => {
+  it('a window that is split says why in full: the reason and the attempts, never a message cut mid-word', async () => {
+    const base = loadTestConfig();
+    const config: Readonly<ReelhouseConfig> = parseConfig({ ...base, extract: { ...base.extract, history_start_date: HISTORY_START, max_attempts: 2 } });
+    const sim = await startSimulator({ seed: 23, today: TODAY, historyStart: HISTORY_START, videosPerAccount: 20, faults: { cmsLimits: null, processing: { every: 1, status: 503 } } });
+    started.push(sim);
+    const run = await extractOnce(sim, tempDataDir(), { accounts: ['sumitrust'], config });
+    expect(run.error?.name).toBe('ExtractFailedError');
+    const splits = run.lines.filter((line) => line.includes('splitting it'));
+    expect(splits.length).toBeGreaterThan(0);
+    for (const line of splits) {
+      // [slug] names the account; the window is in the line; the reason follows whole, with the attempts.
+      expect(line).toMatch(/^\[sumitrust\] analytics analytics_video(_device)?_daily: window \d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2} failed, splitting it: HTTP 503 PROCESSING.* \(2 attempts\)$/);
+    }
+  });
+});
