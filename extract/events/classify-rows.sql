@@ -1,6 +1,6 @@
 -- Classifies the staged rows of one source file (temp.ingest_rows, every field as text) into accepted
 -- events, quarantined rows (with a reason code) and duplicates. The rules are the "Input" rules of
--- docs/engagement.md. Run by extract/events/ingest-events.ts after
+-- docs/engagement-rules.md (how ingest applies them: docs/engagement.md). Run by extract/events/ingest-events.ts after
 --   SET VARIABLE ingest_load_id = <id>; SET VARIABLE ingest_source_file = '<path>';
 -- and reads the run's as-of date from meta.settings (never the wall clock).
 -- Grain: one row per staged row (nothing is dropped: every row gets exactly one outcome).

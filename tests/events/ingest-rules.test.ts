@@ -297,9 +297,10 @@ describe('duplicates and conflicting eventIds', () => {
       Y, // 14 no eventId, new content: accepted
       Y, // 15 duplicate
       ...changed(Y), // 16–21 no eventId, each a different content: accepted
+      JSON.stringify(X).replace('"currentTime":0', '"currentTime":-0.0'), // 22 position −0.0 is 0: duplicate of row 1
     ]);
-    // accepted: 1, 10, 14, 16–21 = 9; quarantined: 4–9, 12 = 7; duplicates: 2, 3, 11, 13, 15 = 5; 9 + 7 + 5 = 21.
-    expect(load.result).toMatchObject({ read: 21, accepted: 9, quarantined: 7, duplicates: 5 });
+    // accepted: 1, 10, 14, 16–21 = 9; quarantined: 4–9, 12 = 7; duplicates: 2, 3, 11, 13, 15, 22 = 6; 9 + 7 + 6 = 22.
+    expect(load.result).toMatchObject({ read: 22, accepted: 9, quarantined: 7, duplicates: 6 });
     expect(load.result.quarantineReasons).toEqual({ conflicting_event_id: 7 });
     expect(await quarantineOf(session, load.loadId)).toEqual([4, 5, 6, 7, 8, 9, 12].map((row) => [row, 'conflicting_event_id']));
     expect((await acceptedOf(session, load.loadId)).map((row) => Number(row.source_row))).toEqual([1, 10, 14, 16, 17, 18, 19, 20, 21]);
