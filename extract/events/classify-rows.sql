@@ -86,35 +86,40 @@ judged AS (
     FROM typed
 ),
 
-valid AS (
-    -- The rows that pass every check, with their content: user, session, video, canonical name,
-    -- timestamp and position (each part length-prefixed so that no two different tuples give the
-    -- same text; -0.0 is 0).
+keyed AS (
+    -- The content of a row that passes every check: user, session, video, canonical name, timestamp and
+    -- position (each part length-prefixed so that no two different tuples give the same text; -0.0 is 0).
     SELECT
-        staged_no,
-        source_row,
-        event_id,
-        user_id,
-        session_id,
-        video_id,
-        event_type,
-        event_at,
-        position_s,
+        judged.*,
         CAST(event_at AS DATE) AS event_date,
-        md5_number(concat_ws('|', 'content', length(user_id), user_id, length(session_id), session_id,
-                             length(video_id), video_id, event_type,
-                             strftime(event_at, '%Y-%m-%dT%H:%M:%S.%f'),
-                             CAST(CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS VARCHAR))) AS content_key
+        CASE WHEN reason IS NULL THEN
+            md5_number(concat_ws('|', 'content', length(user_id), user_id, length(session_id), session_id,
+                                 length(video_id), video_id, event_type,
+                                 strftime(event_at, '%Y-%m-%dT%H:%M:%S.%f'),
+                                 CAST(CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS VARCHAR)))
+        END AS content_key
     FROM judged
+),
+
+valid AS (
+    SELECT staged_no, source_row, event_id, user_id, session_id, video_id, event_type, event_at, position_s, event_date, content_key
+    FROM keyed
     WHERE reason IS NULL
 ),
 
-landed AS (
-    -- Events of earlier loads, on the dates this load touches only: an eventId is unique within its
-    -- event's UTC date, and a re-sent event keeps its timestamp.
+-- Events of earlier loads, on the dates this load touches only: an eventId is unique within its event's
+-- UTC date, and a re-sent event keeps its timestamp.
+landed_with_event_id AS (
     SELECT event_id, user_id, session_id, video_id, event_type, event_at, position_s, event_date
     FROM raw.player_events
-    WHERE event_date IN (SELECT DISTINCT event_date FROM valid)
+    WHERE event_id IS NOT NULL AND event_date IN (SELECT DISTINCT event_date FROM valid)
+),
+
+landed_without_event_id AS (
+    -- The event_key of an event without an eventId is its content key (the same text as content_key above).
+    SELECT event_key
+    FROM raw.player_events
+    WHERE event_id IS NULL AND event_date IN (SELECT DISTINCT event_date FROM valid)
 ),
 
 with_event_id AS (
@@ -135,7 +140,7 @@ with_event_id AS (
             ELSE 'conflicting_event_id'
         END AS outcome
     FROM valid
-    LEFT JOIN landed AS earlier ON earlier.event_date = valid.event_date AND earlier.event_id = valid.event_id
+    LEFT JOIN landed_with_event_id AS earlier ON earlier.event_date = valid.event_date AND earlier.event_id = valid.event_id
     WHERE valid.event_id IS NOT NULL
     WINDOW same_event_id AS (PARTITION BY valid.event_date, valid.event_id ORDER BY valid.source_row, valid.staged_no)
 ),
@@ -147,6 +152,21 @@ first_accepted_with_event_id AS (
     GROUP BY content_key
 ),
 
+landed_content AS (
+    -- Rows without an eventId whose content an earlier load landed: without an eventId (the same key), or with one.
+    SELECT staged_no
+    FROM valid
+    WHERE valid.event_id IS NULL AND valid.content_key IN (SELECT event_key FROM landed_without_event_id)
+    UNION
+    SELECT staged_no
+    FROM valid
+    SEMI JOIN landed_with_event_id AS earlier
+        ON earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
+       AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
+       AND earlier.event_at = valid.event_at AND earlier.position_s = valid.position_s
+    WHERE valid.event_id IS NULL
+),
+
 without_event_id AS (
     -- A row without an eventId is a duplicate when the same content landed before it: in an earlier load,
     -- as an earlier row of this load without an eventId, or as an earlier accepted row with one.
@@ -155,10 +175,7 @@ without_event_id AS (
         CASE
             WHEN row_number() OVER (PARTITION BY valid.content_key ORDER BY valid.source_row, valid.staged_no) > 1 THEN 'duplicate'
             WHEN accepted_with_id.source_row < valid.source_row THEN 'duplicate'
-            WHEN EXISTS (SELECT 1 FROM landed AS earlier
-                         WHERE earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
-                           AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
-                           AND earlier.event_at = valid.event_at AND earlier.position_s = valid.position_s) THEN 'duplicate'
+            WHEN valid.staged_no IN (SELECT staged_no FROM landed_content) THEN 'duplicate'
             ELSE 'accepted'
         END AS outcome
     FROM valid
@@ -174,18 +191,16 @@ deduplicated AS (
 
 outcomes AS (
     SELECT
-        judged.*,
-        valid.content_key,
+        keyed.*,
         CASE
-            WHEN judged.reason IS NOT NULL THEN judged.reason
+            WHEN keyed.reason IS NOT NULL THEN keyed.reason
             WHEN deduplicated.outcome = 'conflicting_event_id' THEN 'conflicting_event_id'
         END AS final_reason,
         CASE
-            WHEN judged.reason IS NOT NULL OR deduplicated.outcome = 'conflicting_event_id' THEN 'quarantined'
+            WHEN keyed.reason IS NOT NULL OR deduplicated.outcome = 'conflicting_event_id' THEN 'quarantined'
             ELSE deduplicated.outcome
         END AS outcome
-    FROM judged
-    LEFT JOIN valid USING (staged_no)
+    FROM keyed
     LEFT JOIN deduplicated USING (staged_no)
 )
 
@@ -200,7 +215,7 @@ SELECT
     -- Unique in raw.player_events: the eventId within its UTC date when sent, else the content.
     CASE WHEN outcome <> 'quarantined' THEN
         CASE WHEN event_id IS NOT NULL
-             THEN md5_number(concat_ws('|', 'id', CAST(event_at AS DATE), length(event_id), event_id))
+             THEN md5_number(concat_ws('|', 'id', event_date, length(event_id), event_id))
              ELSE content_key
         END
     END                                                       AS event_key,
@@ -214,7 +229,7 @@ SELECT
     position_s,
     -- optional: anything but a number in (0, 10^7] s is treated as absent (the row is kept)
     CASE WHEN isfinite(video_duration_s) AND video_duration_s > 0 AND video_duration_s <= 1e7 THEN video_duration_s END AS video_duration_s,
-    CAST(event_at AS DATE)                                    AS event_date,
+    event_date,
     CAST(getvariable('ingest_load_id') AS BIGINT)             AS load_id,
     CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file
 FROM outcomes;

@@ -335,11 +335,14 @@ describe('duplicates and conflicting eventIds', () => {
       Y, // 9 no eventId, landed in load 1: duplicate
       ...changed(Y), // 10–15 new contents: accepted
       X, // 16 no eventId, the content landed under eventId "1": duplicate
+      ...changed(X), // 17–22 no eventId, each differing from that content in one part (and rows 2–7 never landed): accepted
     ]);
-    // accepted: 8, 10–15 = 7; quarantined: 2–7 = 6; duplicates: 1, 9, 16 = 3; 7 + 6 + 3 = 16.
-    expect(second.result).toMatchObject({ read: 16, accepted: 7, quarantined: 6, duplicates: 3 });
+    // accepted: 8, 10–15, 17–22 = 13; quarantined: 2–7 = 6; duplicates: 1, 9, 16 = 3; 13 + 6 + 3 = 22.
+    expect(second.result).toMatchObject({ read: 22, accepted: 13, quarantined: 6, duplicates: 3 });
     expect(await quarantineOf(session, second.loadId)).toEqual([2, 3, 4, 5, 6, 7].map((row) => [row, 'conflicting_event_id']));
-    expect((await acceptedOf(session, second.loadId)).map((row) => Number(row.source_row))).toEqual([8, 10, 11, 12, 13, 14, 15]);
+    expect((await acceptedOf(session, second.loadId)).map((row) => Number(row.source_row))).toEqual([
+      8, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22,
+    ]);
 
     const third = await ingest(session, [
       nextDay, // 1 duplicate of load 2's row 8
@@ -356,11 +359,11 @@ describe('duplicates and conflicting eventIds', () => {
     );
     expect(loads).toEqual([
       { r: '2', a: '2', q: '0', d: '0' },
-      { r: '16', a: '7', q: '6', d: '3' },
+      { r: '22', a: '13', q: '6', d: '3' },
       { r: '3', a: '1', q: '1', d: '1' },
     ]);
-    // 2 + 7 + 1 events landed, each once.
-    expect(Number(await session.warehouse.scalar(`SELECT count(*) FROM raw.player_events`))).toBe(10);
-    expect(Number(await session.warehouse.scalar(`SELECT count(DISTINCT event_key) FROM raw.player_events`))).toBe(10);
+    // 2 + 13 + 1 events landed, each once.
+    expect(Number(await session.warehouse.scalar(`SELECT count(*) FROM raw.player_events`))).toBe(16);
+    expect(Number(await session.warehouse.scalar(`SELECT count(DISTINCT event_key) FROM raw.player_events`))).toBe(16);
   });
 });
