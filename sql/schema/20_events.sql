@@ -18,10 +18,12 @@ FROM (VALUES
 
 -- One row per accepted event, already validated and typed by `pipeline ingest-events`; the same rows
 -- are in lake/raw/player_events/event_date=…/*.parquet. Unique on event_key: ingest keeps the first
--- copy of an exact duplicate (same eventId, or without one the same user, session, video, canonical
--- name, timestamp and position) and counts the others as duplicates.
+-- copy of a duplicate (same eventId on the same UTC date with the same content, or without an eventId
+-- the same user, session, video, canonical name, timestamp and position) and counts the others as
+-- duplicates; a later row reusing an eventId of that date for other content is quarantined
+-- (conflicting_event_id).
 CREATE TABLE IF NOT EXISTS raw.player_events (
-  event_key UHUGEINT NOT NULL,        -- md5 of the de-duplication key (see extract/events/classify-rows.sql)
+  event_key UHUGEINT NOT NULL,        -- md5 of the eventId and its UTC date, else of the content (extract/events/classify-rows.sql)
   event_id VARCHAR,                   -- as sent; NULL when the source had none
   user_id VARCHAR NOT NULL,
   session_id VARCHAR NOT NULL,
@@ -72,7 +74,7 @@ CREATE TABLE IF NOT EXISTS raw.player_events_quarantine (
   source_row BIGINT NOT NULL,         -- line (NDJSON, CSV: the first line of the record) or row (Parquet)
   reason VARCHAR NOT NULL,            -- malformed_json | malformed_csv | invalid_utf8 | missing_user_id | missing_session_id |
                                       -- missing_video_id | missing_event_name | unknown_event | bad_timestamp |
-                                      -- timestamp_out_of_range | bad_position
+                                      -- timestamp_out_of_range | bad_position | conflicting_event_id
   raw_text VARCHAR                    -- the line, the CSV record, or the Parquet row as JSON (cut at 65,536 characters)
 );
 

@@ -70,12 +70,13 @@ describe('ingest-events', () => {
       `COPY (SELECT * FROM (VALUES
          ('u2', 's9', 'v1', 'start', 0.0, TIMESTAMP '2024-01-02 09:00:00', 'e1'),
          ('u2', 's9', 'v1', 'ended', 50.5, TIMESTAMP '2024-01-02 09:00:50', 'e2'),
-         ('u2', 's9', 'v1', 'ended', 99.0, TIMESTAMP '2024-01-02 09:00:59', 'e2'),
+         ('u2', 's9', 'v1', 'ended', 99.0, TIMESTAMP '2024-01-02 09:00:59', 'e2'), -- e2 again, other content: conflicting_event_id
          ('u2', NULL, 'v1', 'pause', 1.0, TIMESTAMP '2024-01-02 09:00:51', 'e3')
        ) AS t(userId, sessionId, videoId, eventName, currentTime, "timestamp", eventId)) TO ${sqlString(parquet)} (FORMAT parquet)`,
     );
     const first = await ingestEvents(session.warehouse, session.dir, session.runId, [session.dir.root + '/events.*'], () => undefined);
-    expect(first).toMatchObject({ read: 9, accepted: 4, quarantined: 3, duplicates: 2 });
+    // CSV: 2 accepted + 1 duplicate + 2 malformed; Parquet: 2 accepted + e2 reused for other content + 1 missing session.
+    expect(first).toMatchObject({ read: 9, accepted: 4, quarantined: 4, duplicates: 1 });
     const events = await session.warehouse.rows<Record<string, unknown>>(
       `SELECT user_id, event_type, event_at, position_s FROM raw.player_events ORDER BY event_at`,
     );
@@ -90,6 +91,7 @@ describe('ingest-events', () => {
     );
     expect(quarantine.filter((q) => q.reason === 'malformed_csv').map((q) => Number(q.source_row))).toEqual([5, 6]);
     expect(quarantine.filter((q) => q.reason === 'missing_session_id').map((q) => Number(q.source_row))).toEqual([4]);
+    expect(quarantine.filter((q) => q.reason === 'conflicting_event_id').map((q) => Number(q.source_row))).toEqual([3]);
 
     // The lake holds exactly the accepted rows, each file listed in meta.landed_files.
     const lake = session.dir.rawLake('player_events');

@@ -192,16 +192,25 @@ describe('hostile player-event files', () => {
     ]);
   });
 
-  it('a timestamp more than a day after the moment of ingest is out of range; within the day it is accepted', async () => {
+  it('the upper timestamp bound is the end of the day after the as-of date (2025-06-30), never the wall clock', async () => {
     const session = await freshSession();
     const file = join(session.dir.root, 'clock-skew.ndjson');
-    const event = (at: number, position: number) =>
+    const event = (at: string | number, position: number) =>
       JSON.stringify({ timestamp: at, userId: 'c', sessionId: 's', videoId: 'v', eventName: 'heartbeat', currentTime: position });
-    const now = Date.now();
-    writeFileSync(file, [event(now + 23 * 3600_000, 1), event(now + 25 * 3600_000, 2)].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [
+        event('2025-07-01T23:59:59Z', 1), // 1 the day after the as-of date: accepted
+        event('2025-07-02T00:00:00Z', 2), // 2 the day after that: out of range
+        event(Date.now(), 3), // 3 the wall clock's now (later than 2025-07-01): out of range
+      ].join('\n') + '\n',
+    );
     const { result, quarantine } = await ingestChecked(session, file);
-    expect(result).toMatchObject({ read: 2, accepted: 1, quarantined: 1 });
-    expect(quarantine.map((q): Outcome => [q.source_row, q.reason])).toEqual([[2, 'timestamp_out_of_range']]);
+    expect(result).toMatchObject({ read: 3, accepted: 1, quarantined: 2 });
+    expect(quarantine.map((q): Outcome => [q.source_row, q.reason])).toEqual([
+      [2, 'timestamp_out_of_range'],
+      [3, 'timestamp_out_of_range'],
+    ]);
   });
 
   it('empty files, blank lines only and a header without rows: nothing read, nothing written, recorded once', async () => {
