@@ -7,6 +7,7 @@ import type { BrightcoveAccess } from '../../extract/brightcove/credentials.ts';
 import { runExtract, type ExtractOptions, type ExtractSummary } from '../../extract/run-extract.ts';
 import type { Warehouse } from '../../warehouse/duckdb.ts';
 import { openSession } from '../../warehouse/session.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, type RunningSimulator } from '../../simulator/server.ts';
 
 /** Shared by the extraction tests: a small config, fast retries, a session on a temp data dir. */
@@ -16,7 +17,7 @@ export const HISTORY_START = '2025-01-01';
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
 export function testConfig(extract: Partial<ReelhouseConfig['extract']> = {}): Readonly<ReelhouseConfig> {
-  const raw = JSON.parse(readFileSync(join(REPO_ROOT, 'reelhouse.config.json'), 'utf8')) as ReelhouseConfig;
+  const raw = JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8')) as ReelhouseConfig;
   return parseConfig({ ...raw, extract: { ...raw.extract, history_start_date: HISTORY_START, ...extract } });
 }
 

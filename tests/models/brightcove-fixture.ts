@@ -1,11 +1,12 @@
-import { loadConfig, parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 import { applySchema, writeRunSettings } from '../../warehouse/bootstrap.ts';
 import { openWarehouse, type Warehouse } from '../../warehouse/duckdb.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 
 /**
- * Fixture rows for the Brightcove models, shaped like the real samples in
- * /work/shared/reference/brightcove-samples (CMS video objects; Analytics report items), inserted into
+ * Fixture rows for the Brightcove models, shaped like Brightcove's documented responses (CMS video
+ * objects; Analytics report items), inserted into
  * raw.* and meta.analytics_window_fetches the way the extractors land them.
  */
 
@@ -21,9 +22,9 @@ export const ACCOUNTS = {
 export const BRIGHTCOVE_SELECTOR =
   '+video_catalog +video_last_viewed +video_cache +video_catalog_by_year +daily_video_analytics +daily_analytics_multi_year +brightcove_row_accounting +cms_custom_field_keys';
 
-/** The repository's configuration (the seed's 11 accounts; Reporting years 2024 and 2025; 90-day cache). */
+/** The test configuration (the 11 shipped accounts; Reporting years 2024 and 2025; 90-day cache). */
 export function testConfig(change: (config: ReelhouseConfig) => void = () => undefined): Readonly<ReelhouseConfig> {
-  const copy = structuredClone(loadConfig('reelhouse.config.json')) as ReelhouseConfig;
+  const copy = structuredClone(loadTestConfig()) as ReelhouseConfig;
   change(copy);
   return parseConfig(copy);
 }
