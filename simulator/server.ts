@@ -40,6 +40,11 @@ export interface SimulatorOptions {
   faults?: Partial<FaultConfig>;
   /** Default 0 (a free port); the server always binds 127.0.0.1. */
   port?: number;
+  /**
+   * The clock of token issue and expiry, default Date.now. A test that shares one settable clock with
+   * the client checks expiry exactly at the millisecond, with no sleep.
+   */
+  tokenClock?: () => number;
 }
 
 export interface RunningSimulator {
@@ -127,6 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults = new FaultState(options.faults);
   const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250 });
   const state = new SimulatorState(generated, faults);
+  const tokenClock = options.tokenClock ?? Date.now;
   const credentials = { clientId: options.clientId ?? DEMO_CLIENT_ID, clientSecret: options.clientSecret ?? DEMO_CLIENT_SECRET };
   const cmsGate = new CmsGate();
   const analyticsQueue = new AnalyticsQueue();
@@ -189,7 +195,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const authorize = (req: IncomingMessage, params: URLSearchParams, key: string) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? params.get('access_token');
-    if (!bearer || !state.tokens.isValid(bearer, Date.now())) throw unauthorized();
+    if (!bearer || !state.tokens.isValid(bearer, tokenClock())) throw unauthorized();
     // A stale token is one the server dropped before its expires_in: it stays dead, a new one works.
     if (state.tokens.markUsed(bearer) && faults.mayFault(key) && faults.takeStaleToken()) {
       faults.faultServed(key);
@@ -224,7 +230,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       if (endpoint === 'oauth') {
         if (req.method !== 'POST') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
         const body = await readBody(req);
-        const answer = answerTokenRequest(req.headers.authorization, body, params, credentials, state.tokens, faults.config.tokenTtlSeconds, Date.now());
+        const answer = answerTokenRequest(req.headers.authorization, body, params, credentials, state.tokens, faults.config.tokenTtlSeconds, tokenClock());
         sendJson(res, endpoint, answer.status, answer.body, { 'cache-control': 'no-store' });
         return;
       }
