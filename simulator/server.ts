@@ -35,6 +35,8 @@ export interface SimulatorOptions {
   historyStart?: string;
   /** Default 250 (at least 10: the planted edge cases take 10 per account). */
   videosPerAccount?: number;
+  /** Account id → number of videos, for the accounts that differ from videosPerAccount. */
+  videosByAccount?: Record<string, number>;
   clientId?: string;
   clientSecret?: string;
   faults?: Partial<FaultConfig>;
@@ -130,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const historyStart = options.historyStart ?? '2023-01-01';
   if (dayOf(historyStart) >= dayOf(today)) throw new Error(`historyStart ${historyStart} must be before today ${today}`);
   const faults = new FaultState(options.faults);
-  const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250 });
+  const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250, videosByAccount: options.videosByAccount });
   const state = new SimulatorState(generated, faults);
   const tokenClock = options.tokenClock ?? Date.now;
   const credentials = { clientId: options.clientId ?? DEMO_CLIENT_ID, clientSecret: options.clientSecret ?? DEMO_CLIENT_SECRET };
