@@ -1,0 +1,114 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harperExporter } from '../../warehouse/export/harper.ts';
+import { openSession, type PipelineSession } from '../../warehouse/session.ts';
+import { ACCOUNTS, buildBrightcove, dailyItem, insertAnalyticsFetch, insertCmsVideos, testConfig } from './brightcove-fixture.ts';
+
+/**
+ * The date rules of the Brightcove marts and the Harper daily views, each edge exactly at the boundary
+ * and one day past it, as of 2025-06-30 with the test configuration:
+ * - the Reporting cache (reporting.cache_window_days = 90): a view day counts when
+ *   as-of − 90 ≤ day ≤ as-of, i.e. 2025-04-01 .. 2025-06-30 (both inclusive);
+ * - last viewed: the last day with video_view > 0 (a day with 0 views is no view), up to as-of;
+ * - Harper daily views (harper.daily_views_days = 30): days as-of − 30 .. as-of with views,
+ *   i.e. 2025-05-31 .. 2025-06-30.
+ */
+
+const AS_OF = '2025-06-30';
+const I = ACCOUNTS.internet;
+// One video per case; every one ACTIVE, so only the dates and views decide.
+const W = {
+  day90: '6310000000090', // 1 view on 2025-04-01 = as-of − 90: inside the cache (the lowest count that is a view)
+  day91: '6310000000091', // 4 views on 2025-03-31 = as-of − 91: outside
+  asOf: '6310000000000', // 2 views on the as-of day itself: inside
+  afterAsOf: '6310000000001', // 5 views on 2025-07-01, the day after as-of: outside, and not "last viewed" either
+  zeroDayLast: '6310000000002', // 3 views on 06-10, then a day with 0 views (impressions only) on 06-20
+  onlyZeroInWindow: '6310000000003', // 6 views on 2025-03-01; in the window only a 0-view day (06-15)
+  harperEdges: '6310000000004', // views on 05-30 (as-of − 31), 05-31 (as-of − 30) and 07-01
+} as const;
+
+let session: PipelineSession;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'reelhouse-windows-'));
+  session = await openSession({ dataDir: dir, config: testConfig(), asOf: AS_OF, command: 'test-windows' });
+  const warehouse = session.warehouse;
+  await insertCmsVideos(
+    warehouse,
+    Object.entries(W).map(([name, id]) => ({ id, account_id: I, name, state: 'ACTIVE' as const, created_at: '2024-01-01T00:00:00.000Z', published_at: '2024-01-01T00:00:00.000Z' })),
+  );
+  await insertAnalyticsFetch(warehouse, {
+    source: 'analytics_video_daily',
+    accountId: I,
+    fetchId: 'w0001',
+    from: '2025-02-01',
+    to: '2025-07-01',
+    reconciled: true,
+    items: [
+      dailyItem(W.day90, '2025-04-01', 1),
+      dailyItem(W.day91, '2025-03-31', 4),
+      dailyItem(W.asOf, '2025-06-30', 2),
+      dailyItem(W.afterAsOf, '2025-07-01', 5),
+      dailyItem(W.zeroDayLast, '2025-06-10', 3),
+      dailyItem(W.zeroDayLast, '2025-06-20', 0, { video_impression: 9 }),
+      dailyItem(W.onlyZeroInWindow, '2025-03-01', 6),
+      dailyItem(W.onlyZeroInWindow, '2025-06-15', 0, { video_impression: 4 }),
+      dailyItem(W.harperEdges, '2025-05-30', 7),
+      dailyItem(W.harperEdges, '2025-05-31', 8),
+      dailyItem(W.harperEdges, '2025-07-01', 9),
+    ],
+  });
+  await buildBrightcove(warehouse);
+});
+afterAll(() => session.warehouse.close());
+
+describe('marts.video_cache (cache_window_days = 90)', () => {
+  it('holds the videos viewed from 2025-04-01 (as-of − 90) through the as-of day, by their last view day in the window', async () => {
+    const rows = await session.warehouse.rows<Record<string, string>>(
+      `SELECT video_id, last_viewed_date::VARCHAR AS last_viewed_date, window_video_views::VARCHAR AS views,
+              window_start_date::VARCHAR AS window_start_date, window_end_date::VARCHAR AS window_end_date
+       FROM marts.video_cache ORDER BY video_id`,
+    );
+    expect(rows).toEqual([
+      { video_id: W.asOf, last_viewed_date: '2025-06-30', views: '2', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
+      { video_id: W.zeroDayLast, last_viewed_date: '2025-06-10', views: '3', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
+      // 05-31 (8) is in the window; 05-30 (7) too (as-of − 31 ≥ as-of − 90); 07-01 (9) is after as-of.
+      { video_id: W.harperEdges, last_viewed_date: '2025-05-31', views: '15', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
+      { video_id: W.day90, last_viewed_date: '2025-04-01', views: '1', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
+    ]);
+  });
+});
+
+describe('marts.video_last_viewed (video_view > 0, up to as-of)', () => {
+  it('is the last day with at least one view; 0-view days and days after as-of do not count', async () => {
+    const rows = await session.warehouse.rows<Record<string, string>>(
+      `SELECT video_id, last_viewed_date::VARCHAR AS last_viewed, first_viewed_date::VARCHAR AS first_viewed, viewed_days::VARCHAR AS days, total_video_views::VARCHAR AS views
+       FROM marts.video_last_viewed ORDER BY video_id`,
+    );
+    expect(rows).toEqual([
+      { video_id: W.asOf, last_viewed: '2025-06-30', first_viewed: '2025-06-30', days: '1', views: '2' },
+      { video_id: W.zeroDayLast, last_viewed: '2025-06-10', first_viewed: '2025-06-10', days: '1', views: '3' },
+      { video_id: W.onlyZeroInWindow, last_viewed: '2025-03-01', first_viewed: '2025-03-01', days: '1', views: '6' },
+      { video_id: W.harperEdges, last_viewed: '2025-05-31', first_viewed: '2025-05-30', days: '2', views: '15' },
+      { video_id: W.day90, last_viewed: '2025-04-01', first_viewed: '2025-04-01', days: '1', views: '1' },
+      { video_id: W.day91, last_viewed: '2025-03-31', first_viewed: '2025-03-31', days: '1', views: '4' },
+      // W.afterAsOf: its only view is on 07-01, after as-of: no row.
+    ]);
+  });
+});
+
+describe('Harper <slug>_daily_views.csv (daily_views_days = 30)', () => {
+  it('lists the days with views from 2025-05-31 (as-of − 30) through the as-of day', async () => {
+    await harperExporter(session);
+    const rows = parse(readFileSync(join(session.dir.exports, 'harper', 'internet_daily_views.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((row) => [row['date'], row['video_id'], row['views']])).toEqual([
+      ['2025-05-31', W.harperEdges, '8'], // as-of − 30: in; 05-30 (as-of − 31) is not
+      ['2025-06-10', W.zeroDayLast, '3'], // its 0-view day 06-20 is not listed
+      ['2025-06-30', W.asOf, '2'], // the as-of day: in; 07-01 is not
+    ]);
+  });
+});
