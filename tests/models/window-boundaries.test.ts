@@ -101,6 +101,24 @@ describe('marts.video_last_viewed (video_view > 0, up to as-of)', () => {
   });
 });
 
+describe('marts.daily_analytics_multi_year (Reporting years 2024, 2025; cached videos; up to as-of)', () => {
+  it('holds every reported day of the cached videos up to the as-of day, the 0-view days included', async () => {
+    const rows = await session.warehouse.rows<{ video_id: string; view_date: string; video_view: string }>(
+      `SELECT video_id, view_date::VARCHAR AS view_date, video_view::VARCHAR AS video_view FROM marts.daily_analytics_multi_year ORDER BY video_id, view_date`,
+    );
+    expect(rows.map((row) => [row.video_id, row.view_date, row.video_view])).toEqual([
+      [W.asOf, '2025-06-30', '2'],
+      [W.zeroDayLast, '2025-06-10', '3'],
+      [W.zeroDayLast, '2025-06-20', '0'],
+      [W.harperEdges, '2025-05-30', '7'],
+      [W.harperEdges, '2025-05-31', '8'], // its 07-01 day is after as-of
+      [W.day90, '2025-04-01', '1'],
+    ]);
+    // marts.daily_video_analytics itself keeps every reported day, the one after as-of too.
+    expect(await session.warehouse.scalar(`SELECT count(*) FROM marts.daily_video_analytics WHERE video_id = '${W.harperEdges}'`)).toBe('3');
+  });
+});
+
 describe('Harper <slug>_daily_views.csv (daily_views_days = 30)', () => {
   it('lists the days with views from 2025-05-31 (as-of − 30) through the as-of day', async () => {
     await harperExporter(session);
