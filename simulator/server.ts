@@ -65,6 +65,11 @@ export interface RunningSimulator {
   /** Every request received since start (or `resetRequests`), in arrival order: what the client really asked. */
   requests(): RecordedRequest[];
   resetRequests(): void;
+  /**
+   * Resolves with the first request (already received or still to come) that `matches`, the moment it
+   * arrives: a test starts a second request exactly while the first is being served, with no sleep.
+   */
+  whenRequest(matches: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
   stop(): Promise<void>;
 }
 
@@ -140,6 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const analyticsQueue = new AnalyticsQueue();
   let counts: Record<string, Record<string, number>> = {};
   let recorded: RecordedRequest[] = [];
+  let waiters: Array<{ matches: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }> = [];
   const inFlight = new WeakMap<ServerResponse, RecordedRequest>();
 
   const countOutcome = (endpoint: Endpoint, outcome: string) => {
@@ -226,6 +232,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const entry: RecordedRequest = { serial, method: req.method ?? '', path: url.pathname, query, endpoint, receivedAtMs: Date.now() };
     recorded.push(entry);
     inFlight.set(res, entry);
+    waiters = waiters.filter((waiter) => {
+      if (!waiter.matches(entry)) return true;
+      waiter.resolve({ ...entry, query: { ...entry.query } });
+      return false;
+    });
     const isAnalytics = endpoint === 'analytics_data' || endpoint === 'analytics_status';
     let cmsAdmitted: string | undefined;
     try {
@@ -311,6 +322,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     requests: () => recorded.map((entry) => ({ ...entry, query: { ...entry.query } })),
     resetRequests: () => {
       recorded = [];
+    },
+    whenRequest: (matches) => {
+      const seen = recorded.find(matches);
+      if (seen) return Promise.resolve({ ...seen, query: { ...seen.query } });
+      return new Promise((resolve) => waiters.push({ matches, resolve }));
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
