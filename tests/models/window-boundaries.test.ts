@@ -41,6 +41,15 @@ beforeAll(async () => {
     warehouse,
     Object.entries(W).map(([name, id]) => ({ id, account_id: I, name, state: 'ACTIVE' as const, created_at: '2024-01-01T00:00:00.000Z', published_at: '2024-01-01T00:00:00.000Z' })),
   );
+  // An earlier provisional fetch of June: the reconciled one below replaces it day by day.
+  await insertAnalyticsFetch(warehouse, {
+    source: 'analytics_video_daily',
+    accountId: I,
+    fetchId: 'w0000',
+    from: '2025-06-01',
+    to: '2025-06-30',
+    items: [dailyItem(W.zeroDayLast, '2025-06-10', 99)],
+  });
   await insertAnalyticsFetch(warehouse, {
     source: 'analytics_video_daily',
     accountId: I,
@@ -114,6 +123,10 @@ describe('marts.daily_analytics_multi_year (Reporting years 2024, 2025; cached v
       [W.harperEdges, '2025-05-31', '8'], // its 07-01 day is after as-of
       [W.day90, '2025-04-01', '1'],
     ]);
+    // The later, reconciled fetch replaced the provisional 99 views of 06-10.
+    expect(
+      await session.warehouse.rows(`SELECT video_view::VARCHAR AS views, is_reconciled FROM marts.daily_video_analytics WHERE video_id = '${W.zeroDayLast}' AND view_date = DATE '2025-06-10'`),
+    ).toEqual([{ views: '3', is_reconciled: true }]);
     // marts.daily_video_analytics itself keeps every reported day, the one after as-of too.
     expect(await session.warehouse.scalar(`SELECT count(*) FROM marts.daily_video_analytics WHERE video_id = '${W.harperEdges}'`)).toBe('3');
   });
