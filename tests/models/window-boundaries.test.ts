@@ -59,7 +59,9 @@ beforeAll(async () => {
     reconciled: true,
     items: [
       dailyItem(W.day90, '2025-04-01', 1),
+      dailyItem(W.day90, '2025-04-01', 1), // the same item twice (pages repeat items): one day, 1 view
       dailyItem(W.day91, '2025-03-31', 4),
+      { ...dailyItem(W.day91, '2025-06-05', 0), video_view: undefined }, // no video_view at all: 0 views, not a view
       dailyItem(W.asOf, '2025-06-30', 2),
       dailyItem(W.afterAsOf, '2025-07-01', 5),
       dailyItem(W.zeroDayLast, '2025-06-10', 3),
