@@ -28,6 +28,8 @@ const W = {
   zeroDayLast: '6310000000002', // 3 views on 06-10, then a day with 0 views (impressions only) on 06-20
   onlyZeroInWindow: '6310000000003', // 6 views on 2025-03-01; in the window only a 0-view day (06-15)
   harperEdges: '6310000000004', // views on 05-30 (as-of − 31), 05-31 (as-of − 30) and 07-01
+  bareId: '6310000000005', // its id sent as a bare JSON number (exact below 2^53): 2 views on 06-01, cached
+  wrongType: '6310000000006', // video_view sent as "17 views" on 06-02: rejected with its reason, no row
 } as const;
 
 let session: PipelineSession;
@@ -71,6 +73,8 @@ beforeAll(async () => {
       dailyItem(W.harperEdges, '2025-05-30', 7),
       dailyItem(W.harperEdges, '2025-05-31', 8),
       dailyItem(W.harperEdges, '2025-07-01', 9),
+      dailyItem(Number(W.bareId) as unknown as string, '2025-06-01', 2),
+      { ...dailyItem(W.wrongType, '2025-06-02', 0), video_view: '17 views' },
     ],
   });
   await buildBrightcove(warehouse);
@@ -89,6 +93,7 @@ describe('marts.video_cache (cache_window_days = 90)', () => {
       { video_id: W.zeroDayLast, last_viewed_date: '2025-06-10', views: '3', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
       // 05-31 (8) is in the window; 05-30 (7) too (as-of − 31 ≥ as-of − 90); 07-01 (9) is after as-of.
       { video_id: W.harperEdges, last_viewed_date: '2025-05-31', views: '15', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
+      { video_id: W.bareId, last_viewed_date: '2025-06-01', views: '2', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
       { video_id: W.day90, last_viewed_date: '2025-04-01', views: '1', window_start_date: '2025-04-01', window_end_date: '2025-06-30' },
     ]);
   });
@@ -105,6 +110,7 @@ describe('marts.video_last_viewed (video_view > 0, up to as-of)', () => {
       { video_id: W.zeroDayLast, last_viewed: '2025-06-10', first_viewed: '2025-06-10', days: '1', views: '3' },
       { video_id: W.onlyZeroInWindow, last_viewed: '2025-03-01', first_viewed: '2025-03-01', days: '1', views: '6' },
       { video_id: W.harperEdges, last_viewed: '2025-05-31', first_viewed: '2025-05-30', days: '2', views: '15' },
+      { video_id: W.bareId, last_viewed: '2025-06-01', first_viewed: '2025-06-01', days: '1', views: '2' },
       { video_id: W.day90, last_viewed: '2025-04-01', first_viewed: '2025-04-01', days: '1', views: '1' },
       { video_id: W.day91, last_viewed: '2025-03-31', first_viewed: '2025-03-31', days: '1', views: '4' },
       // W.afterAsOf: its only view is on 07-01, after as-of: no row.
@@ -123,12 +129,18 @@ describe('marts.daily_analytics_multi_year (Reporting years 2024, 2025; cached v
       [W.zeroDayLast, '2025-06-20', '0'],
       [W.harperEdges, '2025-05-30', '7'],
       [W.harperEdges, '2025-05-31', '8'], // its 07-01 day is after as-of
+      [W.bareId, '2025-06-01', '2'],
       [W.day90, '2025-04-01', '1'],
     ]);
     // The later, reconciled fetch replaced the provisional 99 views of 06-10.
     expect(
       await session.warehouse.rows(`SELECT video_view::VARCHAR AS views, is_reconciled FROM marts.daily_video_analytics WHERE video_id = '${W.zeroDayLast}' AND view_date = DATE '2025-06-10'`),
     ).toEqual([{ views: '3', is_reconciled: true }]);
+    // "17 views" is not a number: no row in the mart, one in the quarantine with the reason.
+    expect(await session.warehouse.scalar(`SELECT count(*) FROM marts.daily_video_analytics WHERE video_id = '${W.wrongType}'`)).toBe('0');
+    expect(await session.warehouse.rows(`SELECT reason FROM staging.brightcove_rejected_rows WHERE video_id = '${W.wrongType}'`)).toEqual([
+      { reason: 'wrong-typed metric video_view' },
+    ]);
     // marts.daily_video_analytics itself keeps every reported day, the one after as-of too.
     expect(await session.warehouse.scalar(`SELECT count(*) FROM marts.daily_video_analytics WHERE video_id = '${W.harperEdges}'`)).toBe('3');
   });
@@ -140,6 +152,7 @@ describe('Harper <slug>_daily_views.csv (daily_views_days = 30)', () => {
     const rows = parse(readFileSync(join(session.dir.exports, 'harper', 'internet_daily_views.csv'), 'utf8'), { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((row) => [row['date'], row['video_id'], row['views']])).toEqual([
       ['2025-05-31', W.harperEdges, '8'], // as-of − 30: in; 05-30 (as-of − 31) is not
+      ['2025-06-01', W.bareId, '2'],
       ['2025-06-10', W.zeroDayLast, '3'], // its 0-view day 06-20 is not listed
       ['2025-06-30', W.asOf, '2'], // the as-of day: in; 07-01 is not
     ]);
