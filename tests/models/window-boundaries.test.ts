@@ -77,6 +77,17 @@ beforeAll(async () => {
       { ...dailyItem(W.wrongType, '2025-06-02', 0), video_view: '17 views' },
     ],
   });
+  // Devices for June only: a covered day without device rows has 0 on every device; an uncovered day NULL.
+  const device = (video: string, date: string, deviceType: string, views: number) => ({ video, date, device_type: deviceType, video_view: views });
+  await insertAnalyticsFetch(warehouse, {
+    source: 'analytics_video_device_daily',
+    accountId: I,
+    fetchId: 'd0001',
+    from: '2025-06-01',
+    to: '2025-06-30',
+    reconciled: true,
+    items: [device(W.zeroDayLast, '2025-06-10', 'desktop', 3), device(W.bareId, '2025-06-01', 'mobile', 2), device(W.asOf, '2025-06-30', 'tablet', 2)],
+  });
   await buildBrightcove(warehouse);
 });
 afterAll(() => session.warehouse.close());
@@ -143,6 +154,25 @@ describe('marts.daily_analytics_multi_year (Reporting years 2024, 2025; cached v
     ]);
     // marts.daily_video_analytics itself keeps every reported day, the one after as-of too.
     expect(await session.warehouse.scalar(`SELECT count(*) FROM marts.daily_video_analytics WHERE video_id = '${W.harperEdges}'`)).toBe('3');
+  });
+});
+
+describe('marts.daily_video_analytics: ratios and devices on days without views or impressions', () => {
+  it('play_rate is NULL without impressions and 0 with impressions but no views; devices 0 on a covered day, NULL on an uncovered one', async () => {
+    const rows = await session.warehouse.rows(
+      `SELECT video_id, view_date::VARCHAR AS day, video_view::VARCHAR AS views, video_impression::VARCHAR AS impressions, play_rate, engagement_score,
+              views_desktop::VARCHAR AS desktop, views_mobile::VARCHAR AS mobile, views_tablet::VARCHAR AS tablet, views_other::VARCHAR AS other
+       FROM marts.daily_video_analytics WHERE (video_id, view_date) IN (('${W.zeroDayLast}', DATE '2025-06-20'), ('${W.day91}', DATE '2025-06-05'), ('${W.harperEdges}', DATE '2025-05-31'))
+       ORDER BY video_id`,
+    );
+    expect(rows).toEqual([
+      // 0 views / 9 impressions = 0; no views: no engagement score; June is covered, no device rows: zeros.
+      { video_id: W.zeroDayLast, day: '2025-06-20', views: '0', impressions: '9', play_rate: 0, engagement_score: null, desktop: '0', mobile: '0', tablet: '0', other: '0' },
+      // 8 views / 24 impressions; 8 × 42.5 percent / 8 views = 42.5; May is not covered by a device report: unknown.
+      { video_id: W.harperEdges, day: '2025-05-31', views: '8', impressions: '24', play_rate: 8 / 24, engagement_score: 42.5, desktop: null, mobile: null, tablet: null, other: null },
+      // No video_view sent, 0 impressions: no play_rate at all (not 0/0).
+      { video_id: W.day91, day: '2025-06-05', views: '0', impressions: '0', play_rate: null, engagement_score: null, desktop: '0', mobile: '0', tablet: '0', other: '0' },
+    ]);
   });
 });
 
