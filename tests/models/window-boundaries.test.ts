@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harperExporter } from '../../warehouse/export/harper.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
-import { ACCOUNTS, buildBrightcove, dailyItem, insertAnalyticsFetch, insertCmsVideos, testConfig } from './brightcove-fixture.ts';
+import { ACCOUNTS, buildBrightcove, dailyItem, insertAnalyticsFetch, insertCmsVideos, testConfig, type AnalyticsItem } from './brightcove-fixture.ts';
 
 /**
  * The date rules of the Brightcove marts and the Harper daily views, each edge exactly at the boundary
@@ -63,7 +63,7 @@ beforeAll(async () => {
       dailyItem(W.day90, '2025-04-01', 1),
       dailyItem(W.day90, '2025-04-01', 1), // the same item twice (pages repeat items): one day, 1 view
       dailyItem(W.day91, '2025-03-31', 4),
-      { ...dailyItem(W.day91, '2025-06-05', 0), video_view: undefined }, // no video_view at all: 0 views, not a view
+      { ...dailyItem(W.day91, '2025-06-05', 0), video_view: undefined } as unknown as AnalyticsItem, // no video_view at all: 0 views, not a view
       dailyItem(W.asOf, '2025-06-30', 2),
       dailyItem(W.afterAsOf, '2025-07-01', 5),
       dailyItem(W.zeroDayLast, '2025-06-10', 3),
@@ -74,7 +74,7 @@ beforeAll(async () => {
       dailyItem(W.harperEdges, '2025-05-31', 8),
       dailyItem(W.harperEdges, '2025-07-01', 9),
       dailyItem(Number(W.bareId) as unknown as string, '2025-06-01', 2),
-      { ...dailyItem(W.wrongType, '2025-06-02', 0), video_view: '17 views' },
+      { ...dailyItem(W.wrongType, '2025-06-02', 0), video_view: '17 views' } as unknown as AnalyticsItem,
     ],
   });
   // Devices for June only: a covered day without device rows has 0 on every device; an uncovered day NULL.
