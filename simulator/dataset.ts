@@ -50,6 +50,8 @@ export interface DatasetOptions {
   today: string;
   historyStart: string;
   videosPerAccount: number;
+  /** Account id → its number of videos, instead of videosPerAccount (at least 10 too). */
+  videosByAccount?: Readonly<Record<string, number>>;
 }
 
 /** What the server keeps beside the dataset to regenerate rows when the clock moves. */
@@ -77,7 +79,8 @@ export function generateDataset(options: DatasetOptions): GeneratedDataset {
   const profiles: Record<string, ViewProfile[]> = {};
   const takenIds = new Set<string>();
   SIM_ACCOUNTS.forEach((account, accountIndex) => {
-    const { videos, accountProfiles, planted } = generateAccount(options.seed, accountIndex, account, perAccount, todayDay, historyStartDay, takenIds);
+    const count = Math.max(MIN_VIDEOS_PER_ACCOUNT, Math.floor(options.videosByAccount?.[account.id] ?? perAccount));
+    const { videos, accountProfiles, planted } = generateAccount(options.seed, accountIndex, account, count, todayDay, historyStartDay, takenIds);
     dataset.videos[account.id] = videos;
     dataset.planted[account.id] = planted;
     profiles[account.id] = accountProfiles;

@@ -50,6 +50,14 @@ export interface FaultConfig {
   extraKeysEvery: number;
   /** Every n-th served Analytics row holds an impossible value: negative views or a date like 2025-13-45. */
   invalidValueEvery: number;
+  /**
+   * At most this many request-level faults (stale-token 401, 429 burst, PROCESSING, reset, truncated,
+   * HTML, empty or wrong-shape body) for one request (same method, path and query, token aside); later
+   * tries of it are answered cleanly. The counters still advance. null = no cap. Concurrent requests
+   * share the counters, so without a cap one unlucky request can meet a fault on every try however
+   * large a client's retry budget is; with it, a budget above the cap always suffices.
+   */
+  maxFaultsPerRequest: number | null;
 }
 
 export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
@@ -73,6 +81,7 @@ export const DEFAULT_FAULTS: Readonly<FaultConfig> = Object.freeze({
   missingKeyEvery: 0,
   extraKeysEvery: 0,
   invalidValueEvery: 0,
+  maxFaultsPerRequest: null,
 });
 
 type Counter = 'rateLimitBurst' | 'processing' | 'resetEvery' | 'truncateEvery' | 'htmlErrorPage' | 'emptyBodyEvery' | 'unexpectedShapeEvery';
@@ -95,8 +104,22 @@ export class FaultState {
       if (!(key in DEFAULT_FAULTS)) throw new Error(`unknown simulator fault ${JSON.stringify(key)}; known: ${Object.keys(DEFAULT_FAULTS).join(', ')}`);
       (this.config as unknown as Record<string, unknown>)[key] = value === undefined ? DEFAULT_FAULTS[key] : value;
       if (key in this.counters) this.counters[key as Counter] = 0;
+      if (key === 'maxFaultsPerRequest') this.faultsServed.clear();
       this.items.restart(key);
     }
+  }
+
+  private faultsServed = new Map<string, number>();
+
+  /** True when `requestKey` may still be given a request-level fault (see maxFaultsPerRequest). */
+  mayFault(requestKey: string): boolean {
+    const cap = this.config.maxFaultsPerRequest;
+    return cap === null || (this.faultsServed.get(requestKey) ?? 0) < cap;
+  }
+
+  /** Notes that `requestKey` was given a request-level fault. */
+  faultServed(requestKey: string): void {
+    this.faultsServed.set(requestKey, (this.faultsServed.get(requestKey) ?? 0) + 1);
   }
 
   /** Consumes one stale-token 401 if any are armed. */

@@ -35,11 +35,18 @@ export interface SimulatorOptions {
   historyStart?: string;
   /** Default 250 (at least 10: the planted edge cases take 10 per account). */
   videosPerAccount?: number;
+  /** Account id → number of videos, for the accounts that differ from videosPerAccount. */
+  videosByAccount?: Record<string, number>;
   clientId?: string;
   clientSecret?: string;
   faults?: Partial<FaultConfig>;
   /** Default 0 (a free port); the server always binds 127.0.0.1. */
   port?: number;
+  /**
+   * The clock of token issue and expiry, default Date.now. A test that shares one settable clock with
+   * the client checks expiry exactly at the millisecond, with no sleep.
+   */
+  tokenClock?: () => number;
 }
 
 export interface RunningSimulator {
@@ -55,7 +62,33 @@ export interface RunningSimulator {
   resetCounts(): void;
   /** Every access token issued so far (tests grep a client's output and files for them). */
   issuedTokens(): string[];
+  /** Every request received since start (or `resetRequests`), in arrival order: what the client really asked. */
+  requests(): RecordedRequest[];
+  resetRequests(): void;
+  /**
+   * Resolves with the first request (already received or still to come) that `matches`, the moment it
+   * arrives: a test starts a second request exactly while the first is being served, with no sleep.
+   */
+  whenRequest(matches: (request: RecordedRequest) => boolean): Promise<RecordedRequest>;
   stop(): Promise<void>;
+}
+
+/**
+ * One request as the simulator saw it. `query` leaves out `access_token` (a secret); `receivedAtMs` is
+ * the wall clock when the request arrived, `respondedAtMs` when its answer was sent (both Date.now()).
+ */
+export interface RecordedRequest {
+  readonly serial: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly endpoint: string;
+  readonly receivedAtMs: number;
+  /** undefined while the request is in flight or when the socket died before an answer. */
+  status?: number;
+  /** The counted outcome: the status as text, or reset / truncated / html_502 / … */
+  outcome?: string;
+  respondedAtMs?: number;
 }
 
 type Endpoint = 'oauth' | 'cms_videos' | 'cms_video' | 'cms_counts' | 'analytics_data' | 'analytics_status' | 'not_found';
@@ -84,6 +117,12 @@ function route(pathname: string): Route {
   return { endpoint: 'not_found' };
 }
 
+/** The identity of a request across its retries: method, path and query (the token is not part of it). */
+function requestKey(entry: RecordedRequest): string {
+  const query = Object.entries(entry.query).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${entry.method} ${entry.path}?${new URLSearchParams(query).toString()}`;
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -98,14 +137,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const historyStart = options.historyStart ?? '2023-01-01';
   if (dayOf(historyStart) >= dayOf(today)) throw new Error(`historyStart ${historyStart} must be before today ${today}`);
   const faults = new FaultState(options.faults);
-  const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250 });
+  const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250, videosByAccount: options.videosByAccount });
   const state = new SimulatorState(generated, faults);
+  const tokenClock = options.tokenClock ?? Date.now;
   const credentials = { clientId: options.clientId ?? DEMO_CLIENT_ID, clientSecret: options.clientSecret ?? DEMO_CLIENT_SECRET };
   const cmsGate = new CmsGate();
   const analyticsQueue = new AnalyticsQueue();
   let counts: Record<string, Record<string, number>> = {};
+  let recorded: RecordedRequest[] = [];
+  let waiters: Array<{ matches: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }> = [];
+  const inFlight = new WeakMap<ServerResponse, RecordedRequest>();
 
-  const count = (endpoint: Endpoint, outcome: string) => {
+  const countOutcome = (endpoint: Endpoint, outcome: string) => {
     const perEndpoint = (counts[endpoint] ??= {});
     perEndpoint[outcome] = (perEndpoint[outcome] ?? 0) + 1;
   };
@@ -117,10 +160,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   };
 
   const sendJson = (res: ServerResponse, endpoint: Endpoint, status: number, body: unknown, headers: Record<string, string> = {}, faultable = false) => {
-    const delivery = faultable && status === 200 ? faults.delivery() : 'whole';
+    const entry = inFlight.get(res);
+    const count = (countedEndpoint: Endpoint, outcome: string) => {
+      countOutcome(countedEndpoint, outcome);
+      if (entry) {
+        entry.outcome = outcome;
+        entry.respondedAtMs = Date.now();
+      }
+    };
+    if (entry) entry.status = status;
+    let delivery = faultable && status === 200 ? faults.delivery() : 'whole';
+    if (delivery !== 'whole' && entry) {
+      if (faults.mayFault(requestKey(entry))) faults.faultServed(requestKey(entry));
+      else delivery = 'whole';
+    }
     if (delivery === 'html' || delivery === 'empty' || delivery === 'shape') {
       const hostile: HostileBody = delivery === 'html' ? htmlErrorPage(faults.config.htmlErrorPage!.status) : delivery === 'empty' ? emptyBody() : unexpectedShape(body);
       const bytes = Buffer.from(hostile.text, 'utf8');
+      if (entry) entry.status = hostile.status;
       res.writeHead(hostile.status, { 'content-type': hostile.contentType, 'content-length': String(bytes.length) });
       res.end(bytes);
       count(endpoint, hostile.outcome);
@@ -144,16 +201,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     count(endpoint, String(status));
   };
 
-  const authorize = (req: IncomingMessage, params: URLSearchParams) => {
+  const authorize = (req: IncomingMessage, params: URLSearchParams, key: string) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? params.get('access_token');
-    if (!bearer || !state.tokens.isValid(bearer, Date.now())) throw unauthorized();
+    if (!bearer || !state.tokens.isValid(bearer, tokenClock())) throw unauthorized();
     // A stale token is one the server dropped before its expires_in: it stays dead, a new one works.
-    if (state.tokens.markUsed(bearer) && faults.takeStaleToken()) {
+    if (state.tokens.markUsed(bearer) && faults.mayFault(key) && faults.takeStaleToken()) {
+      faults.faultServed(key);
       state.tokens.revoke(bearer);
       throw unauthorized();
     }
     const burst = faults.burst();
-    if (burst) {
+    if (burst && faults.mayFault(key)) {
+      faults.faultServed(key);
       const headers: Record<string, string> = burst.retryAfterSeconds === null ? {} : { 'retry-after': String(burst.retryAfterSeconds) };
       throw new ApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests, slow down.', headers);
     }
@@ -169,19 +228,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const params = url.searchParams;
     const { endpoint, accountId, videoIds } = route(url.pathname);
+    const query = Object.fromEntries([...params].filter(([key]) => key !== 'access_token'));
+    const entry: RecordedRequest = { serial, method: req.method ?? '', path: url.pathname, query, endpoint, receivedAtMs: Date.now() };
+    recorded.push(entry);
+    inFlight.set(res, entry);
+    waiters = waiters.filter((waiter) => {
+      if (!waiter.matches(entry)) return true;
+      waiter.resolve({ ...entry, query: { ...entry.query } });
+      return false;
+    });
     const isAnalytics = endpoint === 'analytics_data' || endpoint === 'analytics_status';
     let cmsAdmitted: string | undefined;
     try {
       if (endpoint === 'oauth') {
         if (req.method !== 'POST') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Use POST.');
         const body = await readBody(req);
-        const answer = answerTokenRequest(req.headers.authorization, body, params, credentials, state.tokens, faults.config.tokenTtlSeconds, Date.now());
+        const answer = answerTokenRequest(req.headers.authorization, body, params, credentials, state.tokens, faults.config.tokenTtlSeconds, tokenClock());
         sendJson(res, endpoint, answer.status, answer.body, { 'cache-control': 'no-store' });
         return;
       }
       if (endpoint === 'not_found') throw new ApiError(404, 'RESOURCE_NOT_FOUND', 'Requested resource does not exist');
       if (req.method !== 'GET') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Only GET is supported here.');
-      authorize(req, params);
+      authorize(req, params, requestKey(entry));
       if (!isAnalytics) {
         knownAccount(accountId!);
         cmsGate.enter(accountId!, faults.config.cmsLimits, Date.now());
@@ -206,7 +274,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const request = parseAnalyticsRequest(params, state.todayDay(), faults.config.strictFieldModel);
       request.accounts.forEach(knownAccount);
       const processing = faults.processingStatus();
-      if (processing) throw new ApiError(processing, 'PROCESSING', 'Processing query in background');
+      if (processing && faults.mayFault(requestKey(entry))) {
+        faults.faultServed(requestKey(entry));
+        throw new ApiError(processing, 'PROCESSING', 'Processing query in background');
+      }
       const report = await analyticsQueue.run(request.accounts, request.key, async () => {
         if (faults.config.slowMs > 0) await sleep(faults.config.slowMs);
         return buildReport(state, request);
@@ -248,6 +319,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       counts = {};
     },
     issuedTokens: () => state.tokens.issued(),
+    requests: () => recorded.map((entry) => ({ ...entry, query: { ...entry.query } })),
+    resetRequests: () => {
+      recorded = [];
+    },
+    whenRequest: (matches) => {
+      const seen = recorded.find(matches);
+      if (seen) return Promise.resolve({ ...seen, query: { ...seen.query } });
+      return new Promise((resolve) => waiters.push({ matches, resolve }));
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

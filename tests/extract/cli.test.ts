@@ -158,7 +158,7 @@ describe('pipeline extract (child process)', () => {
     expect(actual.missing).toEqual([]);
     expect(actual.mismatched).toEqual([]);
     expect(strayTemporaries(resumed)).toEqual([]);
-  });
+  }, 600_000); // five whole extractions in child processes: about 60 s alone, several minutes on a loaded machine
 
   it('exits non-zero naming account, endpoint and window when retries run out', async () => {
     sim.setFaults({ processing: { every: 1, status: 503 } });

@@ -167,12 +167,19 @@ describe('simulator Analytics concurrency', () => {
       const [a, b] = await Promise.all([timed(data('dimensions=date&from=2025-04-01&to=2025-04-10')), timed(data('dimensions=date&from=2025-04-02&to=2025-04-10'))]);
       expect([a.status, b.status]).toEqual([200, 200]);
       expect(Math.max(...finished)).toBeGreaterThanOrEqual(480);
+      // The duplicate is sent the moment the simulator has the first (no sleep), while slowMs holds it:
+      // 1 s, so that even a busy machine delivers the duplicate long before the first is answered.
+      sim.setFaults({ slowMs: 1000 });
       const same = data('dimensions=date&from=2025-04-03&to=2025-04-10');
-      const [first, duplicate] = await Promise.all([get(sim.url, same, token), new Promise((r) => setTimeout(r, 50)).then(() => get(sim.url, same, token))]);
+      const firstAnswer = get(sim.url, same, token);
+      await sim.whenRequest((request) => request.query['from'] === '2025-04-03');
+      const duplicate = await get(sim.url, same, token);
+      const first = await firstAnswer;
       expect(first.status).toBe(200);
       expect(duplicate.status).toBe(429);
       expect(JSON.parse(duplicate.text)[0].error_code).toBe('TOO_MANY_REQUESTS');
-      // Another account is not held up by this one: it finishes before the second query of the busy account.
+      // Another account is not held up by this one: it finishes before the second query of the busy
+      // account (1 s after it arrives, against about 2 s for busy-2, queued behind busy-1).
       const order: string[] = [];
       const tagged = (tag: string, path: string) => get(sim.url, path, token).then(() => order.push(tag));
       await Promise.all([

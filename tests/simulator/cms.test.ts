@@ -39,14 +39,20 @@ describe('simulator OAuth', () => {
     const unknown = await get(sim.url, videosPath('limit=1'), 'not-a-token');
     expect(unknown.status).toBe(401);
     expect(JSON.parse(unknown.text)).toEqual([{ error_code: 'UNAUTHORIZED', message: 'Permission denied.' }]);
-    sim.setFaults({ tokenTtlSeconds: 1 });
-    const shortLived = await accessToken(sim.url);
-    sim.setFaults({ tokenTtlSeconds: 300 });
-    expect((await get(sim.url, videosPath('limit=1'), shortLived)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const expired = await get(sim.url, videosPath('limit=1'), shortLived);
-    expect(expired.status).toBe(401);
-    expect(JSON.parse(expired.text)).toEqual([{ error_code: 'UNAUTHORIZED', message: 'Permission denied.' }]);
+    // Expiry on a clock the test sets: a 1 s token is good until 999 ms after issue and dead at 1000 ms.
+    let now = Date.parse('2025-06-15T08:00:00Z');
+    const clocked = await startSimulator({ seed: 1, today: '2025-06-15', historyStart: '2025-06-01', videosPerAccount: 10, faults: { tokenTtlSeconds: 1 }, tokenClock: () => now });
+    try {
+      const shortLived = await accessToken(clocked.url);
+      now += 999;
+      expect((await get(clocked.url, videosPath('limit=1'), shortLived)).status).toBe(200);
+      now += 1;
+      const expired = await get(clocked.url, videosPath('limit=1'), shortLived);
+      expect(expired.status).toBe(401);
+      expect(JSON.parse(expired.text)).toEqual([{ error_code: 'UNAUTHORIZED', message: 'Permission denied.' }]);
+    } finally {
+      await clocked.stop();
+    }
   });
 
   it('answers 401 to the next N requests when a stale token is simulated; a refreshed token works', async () => {

@@ -28,4 +28,28 @@ next line')) AS t(id, name, formula, amount, note) ORDER BY id`,
     expect(readdirSync(folder)).toEqual(['out.csv']);
     warehouse.close();
   });
+
+  it('prefixes an apostrophe to a text cell starting with =, +, -, @, tab or CR, and to nothing else', async () => {
+    const warehouse = await openWarehouse(':memory:');
+    const target = join(mkdtempSync(join(tmpdir(), 'reelhouse-csv-')), 'formulas.csv');
+    // Rows in order: each escaped start, then text that merely contains those characters later or
+    // starts with something else, then numbers (not text: a negative number stays a number).
+    await writeCsv(
+      warehouse,
+      `SELECT * FROM (VALUES
+        (1, '=1+2'), (2, '+1'), (3, '-1'), (4, '@A1'), (5, chr(9) || 'tab'), (6, chr(13) || 'cr'),
+        (7, 'a=b'), (8, ' =1'), (9, '1-2'), (10, '''quoted'), (11, ''), (12, '#1')
+      ) AS t(id, cell) ORDER BY id`,
+      target,
+    );
+    const records = parse(readFileSync(target, 'utf8'), { columns: true }) as Array<{ id: string; cell: string }>;
+    expect(records.map((record) => record.cell)).toEqual([
+      "'=1+2", "'+1", "'-1", "'@A1", "'\ttab", "'\rcr",
+      'a=b', ' =1', '1-2', "'quoted", '', '#1',
+    ]);
+
+    await writeCsv(warehouse, `SELECT -5 AS n, -1.5::DOUBLE AS d, DATE '2025-06-30' AS day, '-5' AS t`, target);
+    expect(readFileSync(target, 'utf8')).toBe("n,d,day,t\r\n-5,-1.5,2025-06-30,'-5\r\n");
+    warehouse.close();
+  });
 });
