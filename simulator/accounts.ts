@@ -1,5 +1,5 @@
 /**
- * The 11 Brightcove accounts of the overview. The simulator keeps its own copy (it shares nothing with
+ * The 11 Brightcove accounts the pipeline ships in reelhouse.config.json. The simulator keeps its own copy (it shares nothing with
  * the pipeline's configuration), so a typo on either side shows up as a failing extraction.
  */
 export interface SimAccount {

@@ -27,7 +27,7 @@ export interface CmsVideo {
   [key: string]: unknown;
 }
 
-/** The 15 custom fields the pipeline reads for business categorisation (overview.md). */
+/** The 15 custom fields the pipeline reads for business categorisation (docs/outputs.md#business-custom-fields). */
 export const NAMED_CUSTOM_FIELDS = [
   'video_content_type',
   'relatedlinkname',

@@ -1,5 +1,5 @@
 /**
- * The input fields of a player event (player-events.md) and the names each may arrive under:
+ * The input fields of a player event (docs/engagement-rules.md#event-fields) and the names each may arrive under:
  * camelCase as the player sends them, or snake_case. Readers map a source's columns onto these.
  */
 export const EVENT_FIELDS = {

@@ -8,7 +8,7 @@ import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 const testConfigRaw = () => JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8'));
 
 describe('configuration', () => {
-  it('ships the 11 accounts of the overview, Reporting on the first five', () => {
+  it('ships the 11 accounts of the originals, Reporting on the first five', () => {
     const config = loadConfig();
     expect(config.accounts).toHaveLength(11);
     expect(config.accounts.filter((a) => a.workflows.includes('reporting')).map((a) => a.slug)).toEqual([

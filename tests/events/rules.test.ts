@@ -3,7 +3,7 @@ import type { PipelineSession } from '../../warehouse/session.ts';
 import { addCatalogDurations, buildEngagement, engagementRows, eventSession, ingestLines, stream, type EngagementRow, type EventInput } from './harness.ts';
 
 /**
- * One case per rule of player-events.md. Each case has its own user (so cases never interact); all
+ * One case per rule of docs/engagement-rules.md (#event-names to #unknown-duration). Each case has its own user (so cases never interact); all
  * are ingested and built once. Steps: [seconds after the start, event name, position, video?].
  */
 
@@ -91,7 +91,7 @@ beforeAll(async () => {
 
 afterAll(() => session?.warehouse.close());
 
-describe('the rules of player-events.md', () => {
+describe('the rules of docs/engagement-rules.md', () => {
   CASES.forEach((rule, index) => {
     it(rule.rule, () => {
       for (const [video, expected] of Object.entries(rule.expected)) {

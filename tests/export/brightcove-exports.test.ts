@@ -66,11 +66,11 @@ describe('Brightcove exports', () => {
   });
   afterAll(() => pipeline.warehouse.close());
 
-  it('writes exactly the files of outputs.md, named from the configured slugs', () => {
+  it('writes exactly the files of docs/outputs.md, named from the configured slugs', () => {
     expect(Object.keys(firstExport).sort()).toEqual(EXPECTED_FILES);
   });
 
-  it('writes the headers of outputs.md, with cf_<key> columns in first-seen order', () => {
+  it('writes the headers of docs/outputs.md, with cf_<key> columns in first-seen order', () => {
     for (const slug of HARPER_SLUGS) {
       expect(headerOf(dir, `harper/${slug}_cms_metadata.csv`)).toBe(HEADERS.cmsMetadata);
       expect(headerOf(dir, `harper/${slug}_daily_views.csv`)).toBe(HEADERS.dailyViews);

@@ -6,7 +6,7 @@ import type { CmsVideo, SimulatorDataset } from '../../simulator/server.ts';
 /**
  * What the Brightcove marts and exports must contain, computed in plain TypeScript from the
  * simulator's ground truth (`sim.dataset`) and the configuration only: never from the pipeline's
- * tables or files. The rules are restated here from the spec (outputs.md) and the model headers:
+ * tables or files. The rules are restated here from docs/outputs.md and the model headers:
  * - the pipeline sees what the API served at the last fetch of each day: final numbers, except the
  *   simulator's provisional days (today-3 … today-1), served at 70 % (the simulator's documented rule);
  * - last viewed = the last day with video_view > 0 up to the as-of date;

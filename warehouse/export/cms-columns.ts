@@ -15,7 +15,7 @@ export const CMS_STANDARD_COLUMNS = [
   'playback_rights_id', 'ingestion_profile_id',
 ] as const;
 
-/** The custom fields the business reads (overview.md), in the original's order. */
+/** The custom fields the business reads (docs/outputs.md#business-custom-fields), in the original's order. */
 export const NAMED_CUSTOM_FIELDS = [
   'video_content_type', 'relatedlinkname', 'relatedlink', 'country', 'language', 'business_unit', 'video_category',
   'video_length', 'video_owner_email', '1a_comms_sign_off', '1b_comms_sign_off_approver',

@@ -3,7 +3,7 @@ import type { Exporter } from './export-command.ts';
 import { writeCsv, writeParquet, type WrittenFile } from './csv.ts';
 
 /**
- * The player-engagement exports (outputs.md, "Player engagement"): marts.user_video_engagement as CSV
+ * The player-engagement exports (docs/outputs.md#player-engagement-files): marts.user_video_engagement as CSV
  * and Parquet, marts.video_engagement_summary as CSV, in exports/engagement/. Every query has a total
  * ORDER BY on the table's grain so a re-run writes byte-identical files. In the CSV, timestamps are
  * ISO-8601 UTC and quality_flags is JSON text (a list); the Parquet keeps the native types.

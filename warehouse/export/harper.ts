@@ -8,7 +8,7 @@ import { fileFacts, writeCsv, type WrittenFile } from './csv.ts';
 import type { Exporter } from './export-command.ts';
 
 /**
- * The Harper files (outputs.md), for every account configured with the harper workflow:
+ * The Harper files (docs/outputs.md#harper-files), for every account configured with the harper workflow:
  *   <slug>_cms_metadata.json / .csv   the account's videos, every state
  *   <slug>_cms.json / .csv            the same + dt_last_viewed after description + cf_<key> columns
  *   <slug>_daily_views.csv            the daily views with the device split over the last N days

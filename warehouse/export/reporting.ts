@@ -7,7 +7,7 @@ import { writeCsv, type WrittenFile } from './csv.ts';
 import type { Exporter } from './export-command.ts';
 
 /**
- * The Reporting files (outputs.md), for the accounts configured with the reporting workflow and the
+ * The Reporting files (docs/outputs.md#reporting-files), for the accounts configured with the reporting workflow and the
  * configured years and consolidation categories:
  *   <slug>_cms_<y1>_<y2>.csv                  marts.video_catalog_by_year
  *   <slug>_cms_cache_<y1>_<y2>.csv            marts.video_cache (+ catalog columns, channel, last_viewed_date)
