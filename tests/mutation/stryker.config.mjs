@@ -1,0 +1,34 @@
+// @ts-check
+/**
+ * Stryker on the HTTP, OAuth, Analytics, date-window and CSV code (issue 9, item 7).
+ * Run: `npm run test:mutation:stryker` (or `npm run test:mutation`, which also applies the hand list).
+ * Log and error-message text is left out by ./stryker-message-ignorer.mjs.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  testRunner: 'vitest',
+  vitest: { configFile: 'tests/mutation/vitest.stryker.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'extract/http.ts',
+    'extract/brightcove/oauth.ts',
+    'extract/brightcove/analytics.ts',
+    'extract/brightcove/date-windows.ts',
+    'warehouse/export/csv.ts',
+  ],
+  plugins: ['@stryker-mutator/vitest-runner', './tests/mutation/stryker-message-ignorer.mjs'],
+  ignorers: ['message-text'],
+  // Two workers: the machine (and CI) has two cores.
+  concurrency: 2,
+  timeoutMS: 20_000,
+  // The sandbox copies the repository; leave out local data, benchmarks' output and our own output.
+  ignorePatterns: ['/data', '/bench-data', '/.mutation', '/.vitest-tmp', '/reports'],
+  tempDirName: '.stryker-tmp',
+  reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
+  jsonReporter: { fileName: '.mutation/stryker/mutation.json' },
+  htmlReporter: { fileName: '.mutation/stryker/mutation.html' },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportMutants: true, reportScoreTable: true },
+  thresholds: { high: 90, low: 80, break: null },
+  cleanTempDir: 'always',
+};
+export default config;

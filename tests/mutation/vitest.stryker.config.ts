@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests Stryker runs against extract/http.ts, extract/brightcove/{oauth,analytics,date-windows}.ts
+ * and warehouse/export/csv.ts: the unit-level ones, each file a few seconds at most. The slow
+ * simulator-wide extraction tests (faults, brightcove-extract) would multiply into hours over some
+ * 300 mutants; the CLI tests run the code in child processes, where Stryker cannot switch mutants.
+ */
+export const STRYKER_TEST_FILES = [
+  'tests/extract/http-unit.test.ts',
+  'tests/extract/oauth-unit.test.ts',
+  'tests/extract/analytics-unit.test.ts',
+  'tests/extract/date-windows.test.ts',
+  'tests/extract/date-windows-boundaries.test.ts',
+  'tests/extract/json-and-redact.test.ts',
+  'tests/warehouse/csv.test.ts',
+  'tests/warehouse/csv-escaping.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    include: STRYKER_TEST_FILES,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
