@@ -7,10 +7,13 @@ import type { AddressInfo } from 'node:net';
  * the next scripted reply, or by the last one once the script runs out.
  */
 
-export type Reply =
+export type FixedReply =
   | { status: number; body?: string | object; headers?: Record<string, string | string[]> }
   | 'destroy'
   | 'hang';
+
+/** A fixed reply, or one worked out from the request (its path with the query, and its body). */
+export type Reply = FixedReply | ((request: ReceivedRequest) => FixedReply);
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -37,15 +40,17 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({
+      const seen: ReceivedRequest = {
         method: request.method ?? '',
         path: request.url ?? '',
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
-      });
-      const reply = replies[Math.min(next, replies.length - 1)]!;
+      };
+      received.push(seen);
+      const scripted = replies[Math.min(next, replies.length - 1)]!;
       next += 1;
+      const reply = typeof scripted === 'function' ? scripted(seen) : scripted;
       if (reply === 'destroy') {
         request.socket.destroy();
         return;
