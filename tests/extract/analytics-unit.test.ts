@@ -29,6 +29,7 @@ const DAILY_FIELDS = VIDEO_DAILY_FIELDS.join(',');
 
 let server: ScriptedServer;
 let session: PipelineSession;
+let lander: Lander;
 let http: HttpClient | undefined;
 let logLines: string[];
 let work: { added: number; advanced: number };
@@ -68,7 +69,7 @@ function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] 
       account: ACCOUNT,
       http: client,
       auth: new FixedAuth(),
-      lander: new Lander(session.warehouse, session.dir, session.runId),
+      lander,
       cmsOrigin: server.url,
       analyticsOrigin: server.url,
       settings: SETTINGS,
@@ -94,21 +95,26 @@ async function fetchRows() {
   );
 }
 
+// One data dir for the file (opening one costs seconds on a busy machine); each test starts with no
+// fetch recorded, which is all the extractor reads back.
 beforeAll(async () => {
   server = await startScriptedServer();
+  session = await openSession({ dataDir: mkdtempSync(join(tmpdir(), 'reelhouse-analytics-unit-')), config, asOf: AS_OF, command: 'analytics-unit' });
+  // one lander: it numbers the files of its run, so a second one would reuse their names
+  lander = new Lander(session.warehouse, session.dir, session.runId);
 });
 afterAll(async () => {
+  session.close();
   await server.close();
 });
 beforeEach(async () => {
-  session = await openSession({ dataDir: mkdtempSync(join(tmpdir(), 'reelhouse-analytics-unit-')), config, asOf: AS_OF, command: 'analytics-unit' });
+  await session.warehouse.run('DELETE FROM meta.analytics_window_fetches');
   logLines = [];
   work = { added: 0, advanced: 0 };
 });
 afterEach(async () => {
   await http?.close();
   http = undefined;
-  session.close();
 });
 
 describe('a run', () => {
