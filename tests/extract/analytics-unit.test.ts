@@ -251,6 +251,11 @@ describe('splitting and failing', () => {
     const error = await extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } }]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RequestFailedError);
     expect((error as RequestFailedError).status).toBe(status);
+    expect((error as RequestFailedError).context).toEqual({
+      endpoint: 'analytics:/v1/data',
+      account: `neo (${ACCOUNT.account_id})`,
+      window: '2025-06-24..2025-06-30 video,date',
+    });
     expect(server.received.length).toBeLessThanOrEqual(2); // a 401 is repeated once with a fresh token
     expect(asked().every((line) => line.includes('2025-06-24..2025-06-30'))).toBe(true);
   });
@@ -270,6 +275,18 @@ describe('report shape', () => {
     const result = await extractor({}, 2).run([{ source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } }]);
     expect(result.rows).toBe(7);
     expect(http!.counter.entries().map((entry) => entry.outcome)).toEqual(['ok', 'unexpected_shape']);
+  });
+
+  it.each([
+    ['[]', 'expected a report object, got an array'],
+    ['null', 'expected a report object, got null'],
+    ['"text"', 'expected a report object, got string'],
+    ['{"item_count": 1}', 'expected an items array'],
+    ['{"items": [], "item_count": -1}', 'expected a whole item_count'],
+  ])('names what is wrong with a body %s once retries run out', async (body, reason) => {
+    server.script({ status: 200, body });
+    const error = await extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-30', to: '2025-06-30' } }]).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain(reason);
   });
 
   it('accepts an item_count of 0 with no items', async () => {

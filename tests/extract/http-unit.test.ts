@@ -170,7 +170,7 @@ describe('answers and retries', () => {
     const cause = error.cause as HttpStatusError;
     expect(cause.retryable).toBe(false);
     expect(cause.errorCode).toBe('NOPE');
-    expect(cause.message).toContain('not here');
+    expect(cause.message).toBe(`HTTP ${status} NOPE: not here`);
     expect(server.received).toHaveLength(1);
     expect(client.counter.total()).toBe(1);
     expect(client.counter.total('test:/thing')).toBe(1);
@@ -205,10 +205,19 @@ describe('answers and retries', () => {
     server.script({ status: 400, body: { error: 'invalid_client', error_description: 'bad client' } });
     let cause = (await failure(once.getJson(`${server.url}/e`, CONTEXT))).cause as HttpStatusError;
     expect(cause.errorCode).toBe('invalid_client');
-    expect(cause.message).toContain('bad client');
+    expect(cause.message).toBe('HTTP 400 invalid_client: bad client');
     server.script({ status: 400, body: [{ error_code: 7, message: 42 }] });
     cause = (await failure(once.getJson(`${server.url}/e`, CONTEXT))).cause as HttpStatusError;
+    expect(cause).toBeInstanceOf(HttpStatusError);
     expect(cause.errorCode).toBeUndefined();
+    expect(cause.message).toBe('HTTP 400: [{"error_code":7,"message":42}]');
+    // a bare JSON string is not an error object: only the PROCESSING text check applies
+    server.script({ status: 500, body: '"PROCESSING"' });
+    cause = (await failure(once.getJson(`${server.url}/e`, CONTEXT))).cause as HttpStatusError;
+    expect(cause.processing).toBe(true);
+    server.script({ status: 500, body: '["PROCESSING"]' });
+    cause = (await failure(once.getJson(`${server.url}/e`, CONTEXT))).cause as HttpStatusError;
+    expect(cause.processing).toBe(true);
     server.script({ status: 502, body: 'upstream PROCESSING, try later' });
     cause = (await failure(once.getJson(`${server.url}/e`, CONTEXT))).cause as HttpStatusError;
     expect(cause.errorCode).toBe('PROCESSING');
@@ -239,6 +248,11 @@ describe('Retry-After', () => {
   it.each([
     [429, '2', 2_000],
     [503, '1.5', 1_500],
+    [429, '12', 12_000],
+    [429, '0.25', 250],
+    [429, 'x5', undefined],
+    [429, '5x', undefined],
+    [429, '1.55', 1_550],
     [429, 'soon', undefined],
     [500, '2', undefined], // only 429 and 503 carry a meaningful Retry-After
     [429, undefined, undefined],
@@ -272,6 +286,17 @@ describe('Retry-After', () => {
     await once.close();
   });
 
+  it('waits the backoff before each retry, doubling', async () => {
+    // base 120 ms: before attempt 2 at least 60 ms (half of 120), before attempt 3 at least 120 ms (half of 240)
+    const patient = newClient(3, { baseDelayMs: 120, maxDelayMs: 10_000 });
+    server.script({ status: 503 }, { status: 503 }, { status: 200, body: { ok: 1 } });
+    await patient.getJson(`${server.url}/backoff`, CONTEXT);
+    const [first, second, third] = server.received.map((request) => request.receivedAt);
+    expect(second! - first!).toBeGreaterThanOrEqual(59);
+    expect(third! - second!).toBeGreaterThanOrEqual(119);
+    await patient.close();
+  });
+
   it('waits the Retry-After before the next attempt', async () => {
     // backoff here is at most 4 ms, so only the Retry-After explains a gap of 250 ms
     server.script({ status: 429, headers: { 'retry-after': '0.25' } }, { status: 200, body: { ok: 1 } });
@@ -286,9 +311,12 @@ describe('401 and the token', () => {
   it('on a 401, invalidates the token, fetches a fresh one and repeats at once', async () => {
     const auth = new CountingAuth();
     server.script({ status: 401, body: [{ error_code: 'UNAUTHORIZED' }] }, { status: 200, body: { ok: true } });
-    const response = await newClient(1).getJson(`${server.url}/t`, CONTEXT, auth);
+    const once = newClient(1);
+    const response = await once.getJson(`${server.url}/t`, CONTEXT, auth);
     expect(response.body).toEqual({ ok: true });
     expect(auth.invalidated).toEqual(['token-1']);
+    expect(once.counter.entries().map((entry) => `${entry.outcome}:${entry.requests}`)).toEqual(['http_401:1', 'ok:1']);
+    await once.close();
     expect(server.received.map((request) => request.headers['authorization'])).toEqual(['Bearer token-1', 'Bearer token-2']);
   });
 
@@ -375,8 +403,18 @@ describe('bodies and the network', () => {
     const closing = newClient(1);
     await closing.close();
     server.script({ status: 200 });
-    await failure(closing.getJson(`${server.url}/closed`, CONTEXT));
+    const error = await failure(closing.getJson(`${server.url}/closed`, CONTEXT));
+    expect(error.attempts).toBe(1);
     expect(server.received).toHaveLength(0);
+    expect(closing.counter.entries()).toEqual([{ endpoint: 'test:/thing', outcome: 'client_error', requests: 1 }]);
+  });
+
+  it('closes its proxy agents too', async () => {
+    const withProxy = new HttpClient({ proxy: { http: 'http://proxy.internal:3128' } });
+    const agent = withProxy.dispatcherFor(new URL('http://api.brightcove.com/')) as unknown as { closed: boolean };
+    expect(agent.closed).toBe(false);
+    await withProxy.close();
+    expect(agent.closed).toBe(true);
   });
 });
 

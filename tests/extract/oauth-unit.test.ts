@@ -55,6 +55,7 @@ describe('TokenProvider', () => {
     expect(request!.body).toBe('grant_type=client_credentials');
     expect(request!.headers['authorization']).toBe(`Basic ${Buffer.from('unit-client-id:unit-client-secret-value').toString('base64')}`);
     expect(provider.tokensFetched).toBe(1);
+    expect(http.counter.total('oauth:/v4/access_token')).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps a 300 s token until 30 s before it expires, then fetches a new one', async () => {
@@ -111,6 +112,7 @@ describe('TokenProvider', () => {
   it('forgets an invalidated token, and only that one', async () => {
     server.script(...tokenReplies(300));
     const provider = new TokenProvider(http, server.url, CREDENTIAL, now);
+    provider.invalidate('nothing-cached-yet');
     const first = await provider.token();
     provider.invalidate('some-other-token');
     expect(await provider.token()).toBe(first);

@@ -10,17 +10,21 @@ const config = {
   vitest: { configFile: 'tests/mutation/vitest.stryker.config.ts', related: false },
   coverageAnalysis: 'perTest',
   mutate: [
-    'extract/http.ts',
-    'extract/brightcove/oauth.ts',
-    'extract/brightcove/analytics.ts',
     'extract/brightcove/date-windows.ts',
     'warehouse/export/csv.ts',
+    'extract/brightcove/oauth.ts',
+    'extract/brightcove/analytics.ts',
+    'extract/http.ts',
   ],
   plugins: ['@stryker-mutator/vitest-runner', './tests/mutation/stryker-message-ignorer.mjs'],
   ignorers: ['message-text'],
   // Two workers: the machine (and CI) has two cores.
   concurrency: 2,
-  timeoutMS: 20_000,
+  // A mutant that makes a retry loop wait or spin is killed by this timeout (on top of the test's time).
+  timeoutMS: 5_000,
+  // Re-runs only mutants whose code or covering tests changed since the last run (delete the file for a full run).
+  incremental: true,
+  incrementalFile: '.mutation/stryker/incremental.json',
   // The sandbox copies the repository; leave out local data, benchmarks' output and our own output.
   ignorePatterns: ['/data', '/bench-data', '/.mutation', '/.vitest-tmp', '/reports'],
   tempDirName: '.stryker-tmp',
