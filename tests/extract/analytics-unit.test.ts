@@ -52,7 +52,7 @@ function reportFor(request: ReceivedRequest, options: { count?: (days: number) =
   return { status: 200, body: { item_count: options.count ? options.count(days.length) : items.length, items: page } };
 }
 
-function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] = {}, maxAttempts = 1): AnalyticsExtractor {
+function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] = {}, maxAttempts = 1, settings = SETTINGS): AnalyticsExtractor {
   const client = new HttpClient({ policy: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5_000 } });
   http = client;
   const progress: AccountProgress = {
@@ -72,7 +72,7 @@ function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] 
       lander,
       cmsOrigin: server.url,
       analyticsOrigin: server.url,
-      settings: SETTINGS,
+      settings,
       asOfDate: AS_OF,
       progress,
       cmsRequestsPerSecond: 1000,
@@ -128,6 +128,18 @@ describe('a run', () => {
     ]);
   });
 
+  it("plans with the fixture's window and trailing days", async () => {
+    // 31-day windows from 04-01: 04-01..05-01 (30 + 1 days), 05-02..06-01, then 06-02 up to the day
+    // before the 7 trailing days 06-24..06-30
+    const tasks = await extractor({}, 1, { ...config.extract, history_start_date: '2025-04-01' }).plan();
+    expect(tasks.filter((task) => task.source === 'analytics_video_daily').map((task) => `${task.window.from}..${task.window.to}`)).toEqual([
+      '2025-04-01..2025-05-01',
+      '2025-05-02..2025-06-01',
+      '2025-06-02..2025-06-23',
+      '2025-06-24..2025-06-30',
+    ]);
+  });
+
   it('asks each window once for all videos, reconciled only when settled, and records each fetch', async () => {
     server.script((request) => reportFor(request));
     const result = await extractor().run();
@@ -169,6 +181,20 @@ describe('a run', () => {
     ]);
     await expect(extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-01', to: '2025-06-23' } }])).rejects.toThrow(RequestFailedError);
     expect((await extractor().plan()).filter((task) => task.source === 'analytics_video_daily')).toHaveLength(2);
+  });
+});
+
+describe('reconciled after N days, end to end', () => {
+  it('asks reconciled exactly for the days that ended reconciled_after_days before as-of', async () => {
+    // fixture: 3 days; as-of 06-30 00:00 − 3 days = 06-27 00:00, the end of 06-26: 06-26 is final, 06-27 is not
+    expect(config.extract.reconciled_after_days).toBe(3);
+    server.script((request) => reportFor(request));
+    await extractor().run([
+      { source: 'analytics_video_daily', window: { from: '2025-06-25', to: '2025-06-25' } },
+      { source: 'analytics_video_daily', window: { from: '2025-06-26', to: '2025-06-26' } },
+      { source: 'analytics_video_daily', window: { from: '2025-06-27', to: '2025-06-27' } },
+    ]);
+    expect(asked()).toEqual(['video,date 2025-06-25..2025-06-25 reconciled', 'video,date 2025-06-26..2025-06-26 reconciled', 'video,date 2025-06-27..2025-06-27']);
   });
 });
 

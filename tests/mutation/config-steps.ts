@@ -41,9 +41,9 @@ export const CONFIG_STEPS: readonly ConfigRule[] = [
     tests: ['tests/extract/', 'tests/models/'],
     rule: 'first day asked of Analytics; windows align on it',
   },
-  { path: 'extract.analytics_window_days', value: 31, steps: [30, 32], tests: ['tests/extract/'], rule: 'days per settled Analytics window' },
-  { path: 'extract.trailing_refetch_days', value: 7, steps: [6, 8], tests: ['tests/extract/'], rule: 'days before as-of re-fetched on every run' },
-  { path: 'extract.reconciled_after_days', value: 3, steps: [2, 4], tests: ['tests/extract/'], rule: 'a window is asked reconciled once it ended this many days before as-of' },
+  { path: 'extract.analytics_window_days', value: 31, steps: [30, 32], tests: ['tests/extract/analytics-unit.test.ts'], rule: 'days per settled Analytics window' },
+  { path: 'extract.trailing_refetch_days', value: 7, steps: [6, 8], tests: ['tests/extract/analytics-unit.test.ts'], rule: 'days before as-of re-fetched on every run' },
+  { path: 'extract.reconciled_after_days', value: 3, steps: [2, 4], tests: ['tests/extract/analytics-unit.test.ts'], rule: 'a window is asked reconciled once it ended this many days before as-of' },
   {
     path: 'extract.cms_page_size',
     value: 100,
