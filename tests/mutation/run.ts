@@ -298,7 +298,7 @@ function runVitest(cwd: string, tests: readonly string[], workers: number): Prom
     }, MUTANT_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const failedTests = [...output.matchAll(/^\s*(?:FAIL|×)\s+(.+)$/gm)].map((match) => match[1]!.trim()).slice(0, 20);
+      const failedTests = [...new Set([...output.matchAll(/^\s*FAIL\s+(.+)$/gm)].map((match) => match[1]!.trim()))].slice(0, 20);
       resolveRun({
         passed: code === 0 && !timedOut,
         timedOut,
