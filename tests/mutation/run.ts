@@ -15,6 +15,7 @@
  *   --skip-hand          only Stryker
  *   --stryker            run Stryker even with --area / --id
  *   --fail-under PCT     exit non-zero when the overall hand-list score is below PCT
+ *   --stryker-summary    print the Stryker scores of the last reports (.mutation/stryker/) without running
  *
  * Exit status: 0 when done; 1 when the list has defects (a `find` missing or not unique, a test path
  * that matches nothing, a malformed entry), when the unmutated tests fail, when Stryker fails, or when
@@ -58,6 +59,7 @@ interface Options {
   hand: boolean;
   stryker: boolean;
   failUnder: number | undefined;
+  strykerSummary: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -72,6 +74,7 @@ function parseOptions(argv: string[]): Options {
     hand: true,
     stryker: true,
     failUnder: undefined,
+    strykerSummary: false,
   };
   let forceStryker = false;
   let skipStryker = false;
@@ -94,6 +97,11 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--skip-hand') options.hand = false;
     else if (flag === '--stryker') forceStryker = true;
     else if (flag === '--fail-under') options.failUnder = Number(value());
+    else if (flag === '--stryker-summary') {
+      options.strykerSummary = true;
+      options.hand = false;
+      forceStryker = true;
+    }
     else throw new Error(`Unknown option ${flag} (see the head of tests/mutation/run.ts)`);
   }
   const narrowed = options.areas.length > 0 || options.ids.length > 0 || options.list || options.verifyUnmutated;
@@ -404,13 +412,80 @@ function markdownSummary(results: MutantResult[], scores: AreaScore[], defects: 
 // ---------------------------------------------------------------------------------------------
 // Main
 
-async function runStryker(): Promise<number> {
-  console.log('\n== Stryker (tests/mutation/stryker.config.mjs) ==');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', 'tests/mutation/stryker.config.mjs'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
+/**
+ * Stryker in three parts, one after the other, each with the tests that reach its files: the HTTP
+ * client's mutants would otherwise also run the Analytics tests (which go through it), tripling the time.
+ */
+export const STRYKER_PARTS: ReadonlyArray<{ files: string[]; tests?: string[] }> = [
+  { files: ['extract/brightcove/date-windows.ts', 'warehouse/export/csv.ts', 'extract/brightcove/oauth.ts'] },
+  { files: ['extract/brightcove/analytics.ts'] },
+  { files: ['extract/http.ts'], tests: ['tests/extract/http-unit.test.ts', 'tests/extract/oauth-unit.test.ts'] },
+];
+
+interface StrykerFileScore {
+  file: string;
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  ignored: number;
+  survivors: string[];
+}
+
+function strykerScores(reportFile: string): StrykerFileScore[] {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+    files: Record<string, { source: string; mutants: Array<{ status: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number } } }> }>;
+  };
+  return Object.entries(report.files).map(([file, { mutants }]) => {
+    const count = (status: string) => mutants.filter((mutant) => mutant.status === status).length;
+    return {
+      file,
+      killed: count('Killed'),
+      timeout: count('Timeout'),
+      survived: count('Survived'),
+      noCoverage: count('NoCoverage'),
+      ignored: count('Ignored'),
+      survivors: mutants
+        .filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage')
+        .map((mutant) => `${file}:${mutant.location.start.line}:${mutant.location.start.column} ${mutant.mutatorName} → ${(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80)}`),
+    };
   });
-  return new Promise((resolveCode) => child.on('close', (code) => resolveCode(code ?? 1)));
+}
+
+async function runStryker(jobs: number, summaryOnly: boolean): Promise<number> {
+  let exitCode = 0;
+  const scores: StrykerFileScore[] = [];
+  for (const part of STRYKER_PARTS) {
+    const partName = part.files.map((file) => file.replace(/^.*\//, '').replace(/\.ts$/, '')).join('+');
+    const reportFile = join(OUTPUT_DIR, 'stryker', `mutation-${partName}.json`);
+    if (summaryOnly) {
+      if (existsSync(reportFile)) scores.push(...strykerScores(reportFile));
+      continue;
+    }
+    const started = Date.now();
+    console.log(`\n== Stryker on ${part.files.join(', ')} (tests/mutation/stryker.config.mjs) ==`);
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', 'tests/mutation/stryker.config.mjs', '--concurrency', String(jobs)], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, STRYKER_FILES: part.files.join(','), ...(part.tests ? { STRYKER_TESTS: part.tests.join(',') } : {}) },
+    });
+    const code = await new Promise<number>((resolveCode) => child.on('close', (status) => resolveCode(status ?? 1)));
+    console.log(`Stryker part done in ${((Date.now() - started) / 60_000).toFixed(1)} min (exit ${code}).`);
+    if (code !== 0) exitCode = 1;
+    if (existsSync(reportFile)) scores.push(...strykerScores(reportFile));
+  }
+  console.log('\nStryker score per file (killed + timeout) / (all but ignored):');
+  for (const score of [...scores, scores.reduce((total, score) => ({
+    file: 'all files', killed: total.killed + score.killed, timeout: total.timeout + score.timeout, survived: total.survived + score.survived,
+    noCoverage: total.noCoverage + score.noCoverage, ignored: total.ignored + score.ignored, survivors: [],
+  }), { file: 'all files', killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, survivors: [] as string[] })]) {
+    const detected = score.killed + score.timeout;
+    const total = detected + score.survived + score.noCoverage;
+    console.log(`  ${score.file.padEnd(36)} ${percent(total === 0 ? undefined : (100 * detected) / total)}   killed ${score.killed}, timeout ${score.timeout}, survived ${score.survived}, no coverage ${score.noCoverage}, ignored ${score.ignored}`);
+  }
+  const survivors = scores.flatMap((score) => score.survivors);
+  if (survivors.length > 0) console.log(`\nStryker survivors:\n${survivors.map((line) => `  ${line}`).join('\n')}`);
+  return exitCode;
 }
 
 async function main(): Promise<number> {
@@ -532,7 +607,7 @@ async function main(): Promise<number> {
   }
 
   if (options.stryker) {
-    const code = await runStryker();
+    const code = await runStryker(options.jobs, options.strykerSummary);
     if (code !== 0) exitCode = 1;
   }
   return exitCode;
