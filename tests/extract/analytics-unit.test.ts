@@ -140,6 +140,15 @@ describe('a run', () => {
     ]);
   });
 
+  it('with no trailing days, plans only settled windows', async () => {
+    // 0 trailing days: 06-01..06-30 settled in one 31-day window, no trailing window
+    const tasks = await extractor({}, 1, { ...SETTINGS, trailing_refetch_days: 0 }).plan();
+    expect(tasks).toEqual([
+      { source: 'analytics_video_daily', window: { from: '2025-06-01', to: '2025-06-30' } },
+      { source: 'analytics_video_device_daily', window: { from: '2025-06-01', to: '2025-06-30' } },
+    ]);
+  });
+
   it('asks each window once for all videos, reconciled only when settled, and records each fetch', async () => {
     server.script((request) => reportFor(request));
     const result = await extractor().run();
@@ -259,6 +268,7 @@ describe('splitting and failing', () => {
     server.script({ status: 500 });
     const error = await extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-29', to: '2025-06-30' } }]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WindowFailedError);
+    expect((error as Error).name).toBe('WindowFailedError');
     expect((error as Error).message).toContain(`neo (${ACCOUNT.account_id})`);
     expect((error as Error).message).toContain('analytics:/v1/data');
     expect((error as Error).message).toContain('2025-06-29..2025-06-29');
