@@ -38,44 +38,44 @@ export const CONFIG_STEPS: readonly ConfigRule[] = [
     path: 'extract.history_start_date',
     value: '2023-01-01',
     steps: ['2022-12-31', '2023-01-02'],
-    tests: ['tests/extract/', 'tests/models/'],
+    tests: ['tests/extract/request-rules.test.ts'],
     rule: 'first day asked of Analytics; windows align on it',
   },
-  { path: 'extract.analytics_window_days', value: 31, steps: [30, 32], tests: ['tests/extract/analytics-unit.test.ts'], rule: 'days per settled Analytics window' },
-  { path: 'extract.trailing_refetch_days', value: 7, steps: [6, 8], tests: ['tests/extract/analytics-unit.test.ts'], rule: 'days before as-of re-fetched on every run' },
-  { path: 'extract.reconciled_after_days', value: 3, steps: [2, 4], tests: ['tests/extract/analytics-unit.test.ts'], rule: 'a window is asked reconciled once it ended this many days before as-of' },
+  { path: 'extract.analytics_window_days', value: 31, steps: [30, 32], tests: ['tests/extract/request-rules.test.ts', 'tests/extract/analytics-unit.test.ts'], rule: 'days per settled Analytics window' },
+  { path: 'extract.trailing_refetch_days', value: 7, steps: [6, 8], tests: ['tests/extract/request-rules.test.ts', 'tests/extract/analytics-unit.test.ts'], rule: 'days before as-of re-fetched on every run' },
+  { path: 'extract.reconciled_after_days', value: 3, steps: [2, 4], tests: ['tests/extract/request-rules.test.ts', 'tests/extract/analytics-unit.test.ts'], rule: 'a window is asked reconciled once it ended this many days before as-of' },
   {
     path: 'extract.cms_page_size',
     value: 100,
     steps: [99, 101],
     refused: [101],
-    tests: ['tests/extract/', 'tests/config/load-config.test.ts'],
+    tests: ['tests/extract/request-rules.test.ts', 'tests/config/load-config.test.ts'],
     rule: 'videos per CMS page (Brightcove allows at most 100)',
   },
-  { path: 'extract.cms_window_max_videos', value: 5000, steps: [4999, 5001], tests: ['tests/extract/'], rule: 'a created_at window with more videos is bisected' },
-  { path: 'extract.cms_updated_at_overlap_minutes', value: 60, steps: [59, 61], tests: ['tests/extract/'], rule: 'incremental CMS crawls start this long before the last updated_at' },
-  { path: 'extract.max_attempts', value: 6, steps: [5, 7], tests: ['tests/extract/'], rule: 'attempts per request, the first included' },
+  { path: 'extract.cms_window_max_videos', value: 5000, steps: [4999, 5001], tests: ['tests/extract/cms-window.test.ts'], rule: 'a created_at window with more videos is bisected' },
+  { path: 'extract.cms_updated_at_overlap_minutes', value: 60, steps: [59, 61], tests: ['tests/extract/request-rules.test.ts'], rule: 'incremental CMS crawls start this long before the last updated_at' },
+  { path: 'extract.max_attempts', value: 6, steps: [5, 7], tests: ['tests/extract/retry-and-token.test.ts'], rule: 'attempts per request, the first included' },
 
   // Reporting and Harper exports
   {
     path: 'reporting.years',
     value: [2024, 2025],
     steps: [[2024], [2024, 2025, 2026]],
-    tests: ['tests/export/', 'tests/models/'],
+    tests: ['tests/models/brightcove-marts.test.ts'],
     rule: 'calendar years the reporting exports cover',
   },
   {
     path: 'reporting.consolidation_categories',
     value: ['internet', 'research'],
     steps: [['internet'], ['internet', 'research', 'gwm']],
-    tests: ['tests/export/', 'tests/models/'],
+    tests: ['tests/export/brightcove-exports.test.ts', 'tests/models/brightcove-marts.test.ts'],
     rule: 'account categories consolidated into one reporting file each',
   },
-  { path: 'reporting.cache_window_days', value: 90, steps: [89, 91], tests: ['tests/models/', 'tests/export/'], rule: 'a video is in the cache when viewed within this many days' },
-  { path: 'harper.daily_views_days', value: 30, steps: [29, 31], tests: ['tests/export/', 'tests/models/'], rule: 'days of daily views in the Harper export' },
+  { path: 'reporting.cache_window_days', value: 90, steps: [89, 91], tests: ['tests/models/window-boundaries.test.ts'], rule: 'a video is in the cache when viewed within this many days' },
+  { path: 'harper.daily_views_days', value: 30, steps: [29, 31], tests: ['tests/models/window-boundaries.test.ts'], rule: 'days of daily views in the Harper export' },
 
   // Distribution
-  { path: 'distribution.month_offset', value: 1, steps: [0, 2], tests: ['tests/delivery/'], rule: 'the Harper files are copied into the folder of the month this many months after as-of' },
+  { path: 'distribution.month_offset', value: 1, steps: [0, 2], tests: ['tests/delivery/distribution-month.test.ts'], rule: 'the Harper files are copied into the folder of the month this many months after as-of' },
 ];
 
 /**
