@@ -61,7 +61,7 @@ export const CONFIG_STEPS: readonly ConfigRule[] = [
     path: 'reporting.years',
     value: [2024, 2025],
     steps: [[2024], [2024, 2025, 2026]],
-    tests: ['tests/models/brightcove-marts.test.ts'],
+    tests: ['tests/models/brightcove-marts.test.ts', 'tests/export/brightcove-exports.test.ts'],
     rule: 'calendar years the reporting exports cover',
   },
   {
