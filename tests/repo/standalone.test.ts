@@ -38,7 +38,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** What counts as pointing outside a repository rooted at `root`. */
 function outsidePointers(root: string): Pointer[] {
   const pointers: Pointer[] = [
-    // preceded by nothing that continues a path, so `data/work.duckdb` or `/srv/work/` do not count
+    // preceded by nothing that continues a path, so a relative `data/…duckdb` or a deeper `/srv/…/` path does not count
     { name: `an absolute path under ${WORK_FOLDER}`, pattern: new RegExp(`(?<![\\w.~-])${escape(WORK_FOLDER)}`) },
     { name: `${SIBLING_SHARED} (a folder beside the repository)`, pattern: new RegExp(escape(SIBLING_SHARED) + '(?![\\w-])') },
     ...SHARED_PATHS.map((path) => ({ name: path, pattern: new RegExp(`(?<![\\w-])${escape(path)}(?![\\w-])`) })),
