@@ -53,6 +53,34 @@ export interface ViewProfile {
   durationS: number | null;
   seed: number;
   pattern: ViewPattern;
+  /** Multiplies the share of each view that is watched (the planted engagement by content type); 1 when absent. */
+  watchFactor?: number;
+  /** The simulator's first today: the planted mobile trend ends in its month (see mobileShareOn). */
+  mobileTrendEndDay?: number;
+}
+
+/** How one row deviates from the plain generator: the planted findings of the simulator's README. */
+export interface RowShape {
+  watchFactor?: number;
+  /** The expected mobile share of the row's views; absent: the video's own device weights decide. */
+  mobileShare?: number;
+}
+
+export const MOBILE_SHARE_YEAR_BEFORE = 0.18;
+export const MOBILE_SHARE_AT_END = 0.31;
+
+function monthNumber(day: number): number {
+  const iso = isoOfDay(day);
+  return Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
+}
+
+/**
+ * The planted mobile trend: 18 % of views in the 12th month before `endDay`'s month (and before),
+ * rising by equal monthly steps to 31 % in that month (and after), the seed's "18 % to 31 % over the year".
+ */
+export function mobileShareOn(day: number, endDay: number): number {
+  const monthsBefore = Math.min(12, Math.max(0, monthNumber(endDay) - monthNumber(day)));
+  return MOBILE_SHARE_AT_END - ((MOBILE_SHARE_AT_END - MOBILE_SHARE_YEAR_BEFORE) * monthsBefore) / 12;
 }
 
 export function drawViewPattern(rng: Rng): ViewPattern {
@@ -96,10 +124,18 @@ function devicesOf(parts: readonly number[]): DeviceSplit {
 }
 
 /** All metrics of one row from its view count; impressions-only rows (0 views) are allowed. */
-export function buildRow(rng: Rng, video: string | null, day: number, views: number, durationS: number | null, deviceWeights: readonly number[]): DailyRow {
+export function buildRow(
+  rng: Rng,
+  video: string | null,
+  day: number,
+  views: number,
+  durationS: number | null,
+  deviceWeights: readonly number[],
+  shape: RowShape = {},
+): DailyRow {
   const impressions = views === 0 ? rng.int(1, 4) : views + Math.floor(views * (0.2 + rng.next() * 2));
   const playRequests = views + Math.floor((impressions - views) * rng.next() * 0.3);
-  const watchedShare = 0.15 + rng.next() * 1.1;
+  const watchedShare = (0.15 + rng.next() * 1.1) * (shape.watchFactor ?? 1);
   const lengthS = durationS ?? 60;
   const jitter = () => 0.9 + rng.next() * 0.2;
   // Engagement counts are normalised floats with binary noise (the samples show 3.0000000000000004).
@@ -122,8 +158,22 @@ export function buildRow(rng: Rng, video: string | null, day: number, views: num
     video_engagement_75: e75,
     video_engagement_100: e100,
     video_duration: views > 0 && durationS !== null ? String(durationS) : null,
-    devices: devicesOf(splitInteger(views, deviceWeights.map((w) => w * jitter()))),
+    devices: devicesOf(splitDevices(rng, views, deviceWeights.map((w) => w * jitter()), shape.mobileShare)),
   };
+}
+
+/**
+ * Views by device. With a planted mobile share (and a video that has mobile views at all), the mobile
+ * views are views x share rounded up or down at random, so the expected share is exactly the planted
+ * one even for rows of one or two views; the rest follow the video's other device weights.
+ */
+function splitDevices(rng: Rng, views: number, weights: readonly number[], mobileShare: number | undefined): number[] {
+  const mobileIndex = DEVICE_TYPES.indexOf('mobile');
+  if (mobileShare === undefined || !((weights[mobileIndex] ?? 0) > 0)) return splitInteger(views, weights);
+  const mobile = Math.min(views, Math.floor(views * mobileShare + rng.next()));
+  const parts = splitInteger(views - mobile, weights.map((w, i) => (i === mobileIndex ? 0 : w)));
+  parts[mobileIndex] = (parts[mobileIndex] ?? 0) + mobile;
+  return parts;
 }
 
 /** Rows of one video from its first day through `lastDay` (inclusive). */
@@ -133,7 +183,7 @@ export function rowsOfVideo(profile: ViewProfile, lastDay: number): DailyRow[] {
   const { pattern } = profile;
   if (pattern.kind === 'explicit') {
     for (const { day, views } of pattern.days) {
-      if (day >= profile.firstDay && day <= lastDay) rows.push(buildRow(rng, profile.videoId, day, views, profile.durationS, pattern.deviceWeights));
+      if (day >= profile.firstDay && day <= lastDay) rows.push(buildRow(rng, profile.videoId, day, views, profile.durationS, pattern.deviceWeights, rowShape(profile, day)));
     }
     return rows;
   }
@@ -141,9 +191,16 @@ export function rowsOfVideo(profile: ViewProfile, lastDay: number): DailyRow[] {
     const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday
     const weekend = weekday === 0 || weekday === 6 ? 0.55 : 1;
     const views = Math.round(pattern.typicalViews * weekend * (0.3 + rng.next() * 1.2) - (rng.chance(0.05) ? pattern.typicalViews : 0));
-    rows.push(buildRow(rng, profile.videoId, day, Math.max(0, views), profile.durationS, pattern.deviceWeights));
+    rows.push(buildRow(rng, profile.videoId, day, Math.max(0, views), profile.durationS, pattern.deviceWeights, rowShape(profile, day)));
   }
   return rows;
+}
+
+function rowShape(profile: ViewProfile, day: number): RowShape {
+  return {
+    watchFactor: profile.watchFactor,
+    mobileShare: profile.mobileTrendEndDay === undefined ? undefined : mobileShareOn(day, profile.mobileTrendEndDay),
+  };
 }
 
 /** The same row as seen before reconciliation: smaller numbers, still internally consistent. */

@@ -1,5 +1,5 @@
 import { SIM_ACCOUNTS, type SimAccount } from './accounts.ts';
-import { buildRow, drawViewPattern, rowsOfVideo, type DailyRow, type ViewProfile } from './daily-views.ts';
+import { buildRow, drawViewPattern, rowsOfVideo, type DailyRow, type ViewPattern, type ViewProfile } from './daily-views.ts';
 import { dayOf, dayOfMs, isoOfDay, msOfDay } from './dates.ts';
 import { hash32, Rng } from './prng.ts';
 import { drawVideo, drawVideoId, HOSTILE_VALUES, type CmsVideo, type VideoDraft } from './video-catalog.ts';
@@ -150,8 +150,16 @@ function generateAccount(
     const pattern =
       days !== undefined
         ? { kind: 'explicit' as const, days, deviceWeights: index === 5 ? [0, 0, 0, 0.6, 0.4] : weights }
-        : drawViewPattern(new Rng(hash32(profileSeed, 1)));
-    accountProfiles.push({ videoId: id, firstDay: Math.max(historyStartDay, createdDay), durationS, seed: profileSeed, pattern });
+        : plantedViewPattern(video, drawViewPattern(new Rng(hash32(profileSeed, 1))));
+    accountProfiles.push({
+      videoId: id,
+      firstDay: Math.max(historyStartDay, createdDay),
+      durationS,
+      seed: profileSeed,
+      pattern,
+      watchFactor: WATCH_FACTOR_BY_CONTENT_TYPE[video.custom_fields.video_content_type ?? ''],
+      mobileTrendEndDay: todayDay,
+    });
   });
   // A few rows without a video (views in players outside any video), as the API reports them.
   accountProfiles.push({
@@ -162,6 +170,30 @@ function generateAccount(
     pattern: { kind: 'random', dailyProbability: 0.03, typicalViews: 0, deviceWeights: weights },
   });
   return { videos, accountProfiles, planted };
+}
+
+/**
+ * The planted findings (simulator/README.md#planted-findings) that depend on a video's custom fields.
+ * Training videos are watched 23 % further than earnings calls (engagement score = Σ percent / Σ views):
+ * 0.85 x 1.23 = 1.0455; every other type keeps the plain generator's share.
+ */
+const WATCH_FACTOR_BY_CONTENT_TYPE: Readonly<Record<string, number>> = { earnings_call: 0.85, training: 0.85 * 1.23 };
+
+export const APAC_COUNTRIES: readonly string[] = ['AU', 'CN', 'HK', 'IN', 'JP', 'KR', 'SG', 'TW'];
+const RESEARCH_DAILY_PROBABILITY = 0.12;
+const RESEARCH_TYPICAL_VIEWS = 8;
+const APAC_RESEARCH_VIEWS_FACTOR = 1.6;
+
+/**
+ * Research videos tagged with a country share one viewing pattern (so a handful of heavily watched
+ * videos cannot decide the comparison), and those tagged with an APAC country get 60 % more views on
+ * the days they are watched.
+ */
+function plantedViewPattern(video: CmsVideo, drawn: ViewPattern): ViewPattern {
+  const country = video.custom_fields.country;
+  if (video.custom_fields.video_content_type !== 'research' || country === undefined) return drawn;
+  const factor = APAC_COUNTRIES.includes(country) ? APAC_RESEARCH_VIEWS_FACTOR : 1;
+  return { kind: 'random', dailyProbability: RESEARCH_DAILY_PROBABILITY, typicalViews: RESEARCH_TYPICAL_VIEWS * factor, deviceWeights: drawn.deviceWeights };
 }
 
 /** Recomputes every account's rows through the day before `todayDay` (used at start and by setToday). */

@@ -57,8 +57,9 @@ const SUBJECTS = ['Global Markets', 'Fixed Income', 'Equity Strategy', 'Wealth P
   'Sustainable Investing', 'Asia Outlook', 'US Economy', 'Client Town Hall', 'Risk & Compliance', 'FX Weekly',
   'Private Markets', 'Retirement Income', 'Tech Sector', 'Leadership Series'];
 const KINDS = ['Earnings Call', 'Training', 'Webinar', 'Interview', 'Briefing', 'Panel', 'Explainer', 'Keynote'];
-const CONTENT_TYPES = ['earnings_call', 'training', 'webinar', 'interview', 'marketing', 'town_hall', 'research_note'];
-const COUNTRIES = ['US', 'CH', 'GB', 'DE', 'SG', 'JP', 'HK'];
+const CONTENT_TYPES = ['earnings_call', 'training', 'webinar', 'interview', 'marketing', 'town_hall', 'research'];
+// Eight APAC countries (the planted regional finding compares them with the rest) and four others.
+const COUNTRIES = ['US', 'CH', 'GB', 'DE', 'SG', 'JP', 'HK', 'AU', 'CN', 'IN', 'KR', 'TW'];
 const LANGUAGES = ['en', 'de', 'fr', 'it', 'ja', 'zh'];
 const CATEGORIES = ['research', 'internal', 'external', 'events', 'education'];
 const PEOPLE = ['anna.meier', 'john.smith', 'li.wei', 'sara.rossi', 'tom.baker', 'yuki.tanaka', 'maria.garcia'];
