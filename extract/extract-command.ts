@@ -55,7 +55,8 @@ export async function prepareExtract(args: ExtractArgs, log: (line: string) => v
     baseUrls: { oauth: simulator.url, cms: simulator.url, analytics: simulator.url },
   };
   const catalog = Object.values(simulator.dataset.videos).flat();
-  return { access, accounts, asOf, demoEventVideos: demoEventVideos(catalog), stop: () => simulator.stop() };
+  const daily = Object.values(simulator.dataset.daily).flat();
+  return { access, accounts, asOf, demoEventVideos: demoEventVideos(catalog, 60, { daily, asOf }), stop: () => simulator.stop() };
 }
 
 /** REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: the demo simulator's videos per account (default: the simulator's 250). */

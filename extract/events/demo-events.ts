@@ -20,17 +20,50 @@ export async function ingestDemoEvents(
   return ingestEvents(session.warehouse, session.dir, session.runId, [file], log);
 }
 
-/** Picks a spread of ACTIVE videos with a duration from a CMS-shaped catalog, in a stable order. */
+/** One simulator daily row, as far as the demo's events need it. */
+export interface DemoDailyRow {
+  readonly video: string | null;
+  readonly date: string;
+  readonly video_view: number;
+  readonly video_seconds_viewed: number;
+}
+
+const DAY_MS = 86_400_000;
+const isoDaysBefore = (isoDate: string, days: number) => new Date(Date.parse(`${isoDate}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Picks a spread of ACTIVE videos with a duration from a CMS-shaped catalog, in a stable order. With
+ * the simulator's daily rows and the as-of date, only videos viewed in the events' window (the 21 days
+ * before the as-of date, less the simulator's 3 provisional days) are picked, each with its daily views
+ * and seconds, so the events reproduce Brightcove's numbers (extract/events/daily-plays.ts).
+ */
 export function demoEventVideos(
   catalog: ReadonlyArray<{ id: string; state?: string; duration?: number | null }>,
   howMany = 60,
+  brightcove?: { readonly daily: Iterable<DemoDailyRow>; readonly asOf: string },
 ): SampleVideo[] {
+  const days = new Map<string, Array<{ date: string; views: number; secondsViewed: number }>>();
+  if (brightcove) {
+    const from = isoDaysBefore(brightcove.asOf, 21);
+    const to = isoDaysBefore(brightcove.asOf, 4);
+    for (const row of brightcove.daily) {
+      if (row.video === null || row.date < from || row.date > to || row.video_view <= 0) continue;
+      const list = days.get(row.video) ?? [];
+      list.push({ date: row.date, views: row.video_view, secondsViewed: row.video_seconds_viewed });
+      days.set(row.video, list);
+    }
+  }
   const playable = catalog
     .filter((video) => video.state === 'ACTIVE' && typeof video.duration === 'number' && video.duration > 0)
+    .filter((video) => !brightcove || days.has(video.id))
     .sort((a, b) => a.id.localeCompare(b.id));
   const step = Math.max(1, Math.floor(playable.length / howMany));
   return playable
     .filter((_, index) => index % step === 0)
     .slice(0, howMany)
-    .map((video) => ({ videoId: video.id, durationS: (video.duration as number) / 1000 }));
+    .map((video) => ({
+      videoId: video.id,
+      durationS: (video.duration as number) / 1000,
+      ...(brightcove ? { days: days.get(video.id) ?? [] } : {}),
+    }));
 }

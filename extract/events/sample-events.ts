@@ -1,4 +1,5 @@
 import { writeFileAtomically } from '../../warehouse/atomic-file.ts';
+import { dailyPlayLines } from './daily-plays.ts';
 import { seededRandom } from './seeded-random.ts';
 
 /**
@@ -11,6 +12,18 @@ import { seededRandom } from './seeded-random.ts';
 export interface SampleVideo {
   readonly videoId: string;
   readonly durationS: number;
+  /**
+   * Brightcove's daily numbers for this video: when given, the events reproduce them (each day's plays
+   * credit exactly `secondsViewed` seconds under docs/engagement-rules.md) instead of random scenarios.
+   */
+  readonly days?: readonly SampleVideoDay[];
+}
+
+export interface SampleVideoDay {
+  /** YYYY-MM-DD (UTC). */
+  readonly date: string;
+  readonly views: number;
+  readonly secondsViewed: number;
 }
 
 export interface SampleEventOptions {
@@ -52,6 +65,10 @@ const SCENARIOS: Record<string, (d: number) => Step[]> = {
 
 export function sampleEventLines(videos: readonly SampleVideo[], options: SampleEventOptions = {}): string[] {
   if (videos.length === 0) return [];
+  if (videos.some((video) => video.days !== undefined)) {
+    const plays = dailyPlayLines(videos, options.seed ?? 2024);
+    return [...plays, ...feedNoise(plays, videos)];
+  }
   const users = options.users ?? 50;
   const random = seededRandom(options.seed ?? 2024);
   const startMs = Date.parse(`${options.startDate ?? '2025-06-01'}T00:00:00Z`);
@@ -89,7 +106,11 @@ export function sampleEventLines(videos: readonly SampleVideo[], options: Sample
       clockMs += (3600 + Math.floor(random() * 3 * 86_400)) * 1000;
     }
   }
-  // What a real feed also carries: exact duplicates, and rows the quarantine must keep.
+  return [...lines, ...feedNoise(lines, videos)];
+}
+
+/** What a real feed also carries: exact duplicates, and rows the quarantine must keep. */
+function feedNoise(lines: readonly string[], videos: readonly SampleVideo[]): string[] {
   const duplicates = lines.filter((_, index) => index % 37 === 5);
   const firstVideo = videos[0]!.videoId;
   const bad = [
@@ -99,7 +120,7 @@ export function sampleEventLines(videos: readonly SampleVideo[], options: Sample
     JSON.stringify({ timestamp: '2025-06-01T10:00:00Z', userId: 'user_bad', sessionId: 'x', videoId: firstVideo, eventName: 'pause', currentTime: -5 }),
     '{"timestamp": "2025-06-01T10:00:00Z", "userId": "user_bad"',
   ];
-  return [...lines, ...duplicates, ...bad];
+  return [...duplicates, ...bad];
 }
 
 /** Writes the sample events as NDJSON to `targetFile` (atomically). */
