@@ -74,6 +74,12 @@ export function cliParser(argv: string[], handlers: CommandHandlers = defaultHan
       (args) => handlers.publish(args),
     )
     .command(
+      'report',
+      'Write <data-dir>/report/index.html: one self-contained page with a chart and its numbers for each analysis (outside exports/)',
+      (y) => y,
+      (args) => handlers.report(args),
+    )
+    .command(
       'plan',
       'What the model edits since the last build would change (rows, keys, columns), as Markdown for a pull request; writes nothing to the warehouse',
       (y) => y.option('output', { type: 'string', describe: 'Also write the Markdown to this file' }),

@@ -33,6 +33,7 @@ export interface CommandHandlers {
   docs(args: CommonArgs & { check: boolean; output?: string }): Promise<void>;
   distribute(args: CommonArgs): Promise<void>;
   publish(args: CommonArgs): Promise<void>;
+  report(args: CommonArgs): Promise<void>;
   simulator(args: CommonArgs & { port: number; seed: number; today?: string; 'history-start': string; 'videos-per-account': number }): Promise<void>;
 }
 
@@ -106,6 +107,10 @@ export const defaultHandlers: CommandHandlers = {
   async publish(args) {
     const { publish } = await import('../warehouse/publish.ts');
     await withSession(args, 'publish', (session) => publish(session, { log: console.log }));
+  },
+  async report(args) {
+    const { writeReport } = await import('../warehouse/report/report-command.ts');
+    await withSession(args, 'report', (session) => writeReport(session));
   },
   async simulator(args) {
     const { runSimulatorCommand } = await import('../simulator/run-command.ts');

@@ -3,11 +3,12 @@ import { checkCommand } from './checks.ts';
 import { distribute } from './distribute.ts';
 import { exportAll } from './export/export-command.ts';
 import { publish } from './publish.ts';
+import { writeReport } from './report/report-command.ts';
 import { logRowAccounting } from './row-accounting-summary.ts';
 import type { PipelineSession } from './session.ts';
 
 /**
- * What `pipeline run` does after extraction: build → check → export → distribute → publish.
+ * What `pipeline run` does after extraction: build → check → export → distribute → publish → report.
  * A failing stage stops the run before anything later: a failing check writes no export, delivers
  * nothing and leaves the previously published warehouse as it was.
  */
@@ -27,4 +28,6 @@ export async function runAfterExtract(session: PipelineSession, log: (line: stri
   const publication = await publish(session, { log });
   log(`\nWarehouse for analysts: ${publication.path} (${publication.tables.length} tables; open it read-only)`);
   log(`Exports (${files.length} files): ${session.dir.exports}`);
+  stage('report');
+  await writeReport(session, log);
 }

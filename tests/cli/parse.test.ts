@@ -21,6 +21,7 @@ function recordingHandlers() {
     docs: record('docs'),
     distribute: record('distribute'),
     publish: record('publish'),
+    report: record('report'),
     simulator: record('simulator'),
   };
   return { handlers, calls };
@@ -47,6 +48,10 @@ describe('command line', () => {
     expect(ingest).toMatchObject({ command: 'ingest-events', args: { paths: ['a.ndjson', 'events/*.csv'], 'data-dir': '/tmp/d' } });
     expect((await parse(['build', '--data-dir', '/tmp/d'])).args['data-dir']).toBe('/tmp/d');
     expect((await parse(['export', '--data-dir', '/tmp/d'])).command).toBe('export');
+  });
+
+  it('keeps the exact command line checks outside the project use for the report', async () => {
+    expect(await parse(['report', '--data-dir', '/tmp/d'])).toMatchObject({ command: 'report', args: { 'data-dir': '/tmp/d' } });
   });
 
   it('passes --select, --accounts, --check and --output through', async () => {
