@@ -146,6 +146,8 @@ function generateAccount(
     const createdDay = dayOfMs(Date.parse(video.created_at));
     const durationS = video.duration === null ? null : Math.max(1, Math.round(video.duration / 1000));
     const days = explicit[index];
+    // Fixed planted days must not weigh in the planted regional comparison (research videos with a country).
+    if (days !== undefined && video.custom_fields.video_content_type === 'research') delete video.custom_fields.country;
     const profileSeed = hash32(seed, accountIndex, index, 0xa11);
     const pattern =
       days !== undefined
@@ -180,7 +182,7 @@ function generateAccount(
 const WATCH_FACTOR_BY_CONTENT_TYPE: Readonly<Record<string, number>> = { earnings_call: 0.85, training: 0.85 * 1.23 };
 
 export const APAC_COUNTRIES: readonly string[] = ['AU', 'CN', 'HK', 'IN', 'JP', 'KR', 'SG', 'TW'];
-const RESEARCH_DAILY_PROBABILITY = 0.12;
+const RESEARCH_DAILY_PROBABILITY = 0.25;
 const RESEARCH_TYPICAL_VIEWS = 8;
 const APAC_RESEARCH_VIEWS_FACTOR = 1.6;
 

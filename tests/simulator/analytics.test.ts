@@ -146,7 +146,8 @@ describe('simulator Analytics freshness', () => {
       expect(viewsOn(before, '2025-06-10')).toBe(30);
       const reconciled = await getJson<Report>(local.url, path('&reconciled=true'), localToken);
       expect(reconciled.items.map((i) => i.date)).toEqual(['2025-06-10']);
-      local.setToday('2025-06-20');
+      // With seed 6 this account's first rows after 2025-06-14 are on 2025-06-22 (8 views) and 06-23 (1 view).
+      local.setToday('2025-06-25');
       const after = await getJson<Report>(local.url, path(''), localToken);
       expect(viewsOn(after, '2025-06-14')).toBe(final);
       const newDays = await getJson<Report>(local.url, `/v1/data?accounts=${account}&dimensions=date&from=2025-06-15&to=now&limit=all`, localToken);
