@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_CHARTS, type Row } from '../../warehouse/report/charts.ts';
+import { interimAnalysisRows } from '../../warehouse/report/interim-queries.ts';
+import { openSession } from '../../warehouse/session.ts';
+import { TEST_CONFIG_PATH } from '../support/test-config.ts';
+
+/**
+ * `npm run test:report`: a demo run writes the report, `pipeline report --data-dir DIR` (the command
+ * line checks outside the project use) writes it again, and Debian's Chromium opens it offline: every
+ * chart has a size, no request fails or leaves the file, and every number shown equals the analysis'
+ * row. REPORT_SCREENSHOT=docs/report-first-screen.png also saves the first screen there.
+ */
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const AS_OF = '2025-06-20';
+const REPO = resolve(import.meta.dirname, '..', '..');
+
+let root: string;
+let dataDir: string;
+let context: BrowserContext;
+let page: Page;
+const failedRequests: string[] = [];
+const requestedUrls: string[] = [];
+const expected = new Map<string, Row[]>();
+
+function pipeline(args: string[], configPath: string): void {
+  execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'pipeline.ts'), ...args, '--config', configPath], {
+    cwd: root,
+    env: { ...process.env, REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: '60' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'reelhouse-report-'));
+  dataDir = join(root, 'data');
+  // The test configuration with a 14-month history: enough for the mobile trend, quicker to extract.
+  const config = JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8')) as { extract: { history_start_date: string } };
+  config.extract.history_start_date = '2024-05-01';
+  const configPath = join(root, 'reelhouse.config.json');
+  writeFileSync(configPath, JSON.stringify(config));
+  pipeline(['run', '--demo', '--data-dir', dataDir, '--as-of', AS_OF], configPath);
+  pipeline(['report', '--data-dir', dataDir, '--as-of', AS_OF], configPath);
+
+  // The rows each section must show (after the analysts' merge: `pipeline analyze` / runAnalysis).
+  const session = await openSession({ dataDir, configPath, asOf: AS_OF, command: 'test-report' });
+  try {
+    for (const chart of REPORT_CHARTS) expected.set(chart.analysis, await interimAnalysisRows(session.warehouse, chart.analysis, AS_OF));
+  } finally {
+    await session.finish('succeeded');
+    session.close();
+  }
+
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'reelhouse-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await context.newPage();
+  page.on('request', (request) => requestedUrls.push(request.url()));
+  page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText}`));
+  await page.goto(pathToFileURL(join(dataDir, 'report', 'index.html')).href, { waitUntil: 'load' });
+  const screenshot = process.env['REPORT_SCREENSHOT'];
+  if (screenshot) {
+    mkdirSync(resolve(REPO, screenshot, '..'), { recursive: true });
+    await page.screenshot({ path: resolve(REPO, screenshot) });
+  }
+});
+
+afterAll(async () => {
+  await context?.close();
+});
+
+describe('the HTML report in Chromium', () => {
+  it('is one self-contained file: no script, nothing fetched, no failed request', () => {
+    const html = readFileSync(join(dataDir, 'report', 'index.html'), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect(failedRequests).toEqual([]);
+    expect(requestedUrls).toEqual([pathToFileURL(join(dataDir, 'report', 'index.html')).href]);
+  });
+
+  it('shows the as-of date and the run', async () => {
+    expect(await page.textContent('#as-of')).toBe(AS_OF);
+    expect(await page.textContent('#built-by-run')).toMatch(/^\d{8}T\d{6}-[0-9a-f]{8}$/);
+  });
+
+  it('draws at least six charts, each with a non-zero size, beside its numbers', async () => {
+    const charts = REPORT_CHARTS.filter((chart) => chart.kind !== 'table' && (expected.get(chart.analysis) ?? []).length > 0);
+    expect(charts.length).toBeGreaterThanOrEqual(6);
+    for (const chart of charts) {
+      const box = await page.locator(`section[data-analysis="${chart.analysis}"] figure.chart svg`).boundingBox();
+      expect(box, chart.analysis).not.toBeNull();
+      expect(box!.width, chart.analysis).toBeGreaterThan(0);
+      expect(box!.height, chart.analysis).toBeGreaterThan(0);
+      expect(await page.locator(`section[data-analysis="${chart.analysis}"] .pair table`).count(), chart.analysis).toBe(1);
+    }
+  });
+
+  it('every number on the page equals the analysis row it stands for', async () => {
+    for (const chart of REPORT_CHARTS) {
+      const rows = expected.get(chart.analysis)!;
+      const section = page.locator(`section[data-analysis="${chart.analysis}"]`);
+      if (rows.length === 0) {
+        expect(await section.locator('table').count(), chart.analysis).toBe(0);
+        continue;
+      }
+      const columns = Object.keys(rows[0]!);
+      expect(await section.locator('thead th').allTextContents(), chart.analysis).toEqual(columns);
+      const shown = await section.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(shown.length, chart.analysis).toBe(rows.length);
+      rows.forEach((row, i) => {
+        columns.forEach((column, j) => {
+          const value = row[column];
+          const text = shown[i]![j]!;
+          if (value === null || value === undefined) expect(text, `${chart.analysis} ${column}`).toBe('');
+          else if (typeof value === 'number' || /^-?\d+$/.test(String(value))) expect(Number(text.replaceAll(',', '')), `${chart.analysis} ${column}`).toBe(Number(value));
+          else expect(text, `${chart.analysis} ${column}`).toBe(String(value));
+        });
+      });
+    }
+  });
+
+  it('the report lives outside exports/', () => {
+    expect(existsSync(join(dataDir, 'exports', 'report'))).toBe(false);
+  });
+});
