@@ -172,6 +172,25 @@ function shapeFor(watchS: number, wholeS: number, complete: boolean, random: () 
   return { steps: [[0, 'video_play', 0], [watchS, 'video_pause', watchS]], lengthS: watchS, leavesPlaying: false };
 }
 
+const PLAYING_AFTER = new Set(['video_play', 'video_resume', 'play', 'timeupdate']);
+const PROGRESS_EVERY_S = 600;
+
+/**
+ * Players report progress while playing; without it a play longer than the 30-minute session timeout
+ * (docs/engagement-rules.md#viewing-sessions) would end its viewing session and credit nothing.
+ * Progress events continue the clock, so the credited seconds stay the same.
+ */
+function withProgressEvents(steps: readonly Step[]): Step[] {
+  const out: Step[] = [];
+  steps.forEach((step, index) => {
+    out.push(step);
+    const next = steps[index + 1];
+    if (next === undefined || !PLAYING_AFTER.has(step[1])) return;
+    for (let t = step[0] + PROGRESS_EVERY_S; t < next[0]; t += PROGRESS_EVERY_S) out.push([t, 'timeupdate', step[2] + (t - step[0])]);
+  });
+  return out;
+}
+
 function assignViewers(plays: readonly Play[], random: () => number): string[] {
   const viewers: Viewer[] = [];
   const newViewer = (power: boolean): Viewer => {
@@ -223,7 +242,7 @@ function assignViewers(plays: readonly Play[], random: () => number): string[] {
         viewer.sessionNo += 1;
         sessionId = `${viewer.id}_session_${viewer.sessionNo}`;
       }
-      for (const [offsetS, eventName, position] of shape.steps) {
+      for (const [offsetS, eventName, position] of withProgressEvents(shape.steps)) {
         lines.push(
           JSON.stringify({
             timestamp: new Date(dayStartMs + (startS + offsetS) * 1000).toISOString(),

@@ -33,7 +33,7 @@ function optionFor(chart: ReportChart, rows: readonly Row[]): echarts.EChartsCor
     case 'line':
       return {
         ...base,
-        xAxis: { type: 'category', data: rows.map((r) => text(r[x])), name: x, nameLocation: 'middle', nameGap: 36, axisLabel: { interval: 'auto', rotate: rows.length > 12 ? 45 : 0 } },
+        xAxis: { type: 'category', data: rows.map((r) => text(r[x])), name: x, nameLocation: 'middle', nameGap: 36, axisLabel: { interval: rows.length > 16 ? 'auto' : 0, rotate: rows.length > 6 ? 30 : 0 } },
         yAxis: valueAxis(chart, y),
         series: [{ type: chart.kind, data: rows.map((r) => num(r[y])), name: y, ...(chart.kind === 'line' ? { symbolSize: 7, lineStyle: { width: 3 } } : {}) }],
       };

@@ -19,11 +19,13 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** How a cell shows a value: whole numbers with thousands separators, others as the analysis gave them. */
-export function formatCell(value: unknown): string {
+const isIdentifier = (column: string) => column === 'id' || column.endsWith('_id');
+const isWholeNumber = (value: unknown) => (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
+
+/** How a cell shows a value: counts with thousands separators (ids never), everything else as the analysis gave it. */
+export function formatCell(column: string, value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value).toLocaleString('en-US');
+  if (!isIdentifier(column) && isWholeNumber(value)) return BigInt(value as string | number).toLocaleString('en-US');
   return String(value);
 }
 
@@ -31,7 +33,7 @@ function table(rows: readonly Row[]): string {
   const columns = Object.keys(rows[0] ?? {});
   const head = columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const body = rows
-    .map((row) => `<tr>${columns.map((c) => `<td${typeof row[c] === 'number' || /^-?\d+$/.test(String(row[c])) ? ' class="num"' : ''}>${escapeHtml(formatCell(row[c]))}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${columns.map((c) => `<td${typeof row[c] === 'number' || isWholeNumber(row[c]) ? ' class="num"' : ''}>${escapeHtml(formatCell(c, row[c]))}</td>`).join('')}</tr>`)
     .join('\n');
   return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
