@@ -31,7 +31,7 @@ const expected = new Map<string, Row[]>();
 
 function pipeline(args: string[], configPath: string): void {
   execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'pipeline.ts'), ...args, '--config', configPath], {
-    cwd: root,
+    cwd: REPO,
     env: { ...process.env, REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: '60' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
