@@ -27,13 +27,20 @@ function valueAxis(chart: ReportChart, name?: string) {
 function optionFor(chart: ReportChart, rows: readonly Row[]): echarts.EChartsCoreOption {
   const x = chart.x ?? '';
   const y = chart.y ?? '';
-  const base = { animation: false, color: PALETTE, textStyle: { fontFamily: FONT }, grid: { left: 64, right: 24, top: 24, bottom: 56, containLabel: true } };
+  const base = { animation: false, color: PALETTE, textStyle: { fontFamily: FONT }, grid: { left: 64, right: 24, top: 40, bottom: 72, containLabel: true } };
   switch (chart.kind) {
     case 'bar':
     case 'line':
       return {
         ...base,
-        xAxis: { type: 'category', data: rows.map((r) => text(r[x])), name: x, nameLocation: 'middle', nameGap: 36, axisLabel: { interval: rows.length > 16 ? 'auto' : 0, rotate: rows.length > 6 ? 30 : 0 } },
+        xAxis: {
+          type: 'category',
+          data: rows.map((r) => text(r[x])),
+          name: x,
+          nameLocation: 'middle',
+          nameGap: rows.length > 6 ? 64 : 36,
+          axisLabel: { interval: rows.length > 16 ? 'auto' : 0, rotate: rows.length > 6 ? 30 : 0 },
+        },
         yAxis: valueAxis(chart, y),
         series: [{ type: chart.kind, data: rows.map((r) => num(r[y])), name: y, ...(chart.kind === 'line' ? { symbolSize: 7, lineStyle: { width: 3 } } : {}) }],
       };
