@@ -3,6 +3,7 @@ import { RequestFailedError } from '../http.ts';
 import type { RawItem } from '../land.ts';
 import { accountLabel, type AccountContext } from './account-context.ts';
 import {
+  addDays,
   analyticsHistoryStart,
   analyticsRange,
   daysIn,
@@ -314,7 +315,7 @@ function problemWithReport(body: unknown): string | undefined {
 
 export interface ReportPlanInput {
   readonly source: AnalyticsSource;
-  readonly settings: Pick<AccountContext['settings'], 'history_start_date' | 'trailing_refetch_days' | 'analytics_window_days'>;
+  readonly settings: Pick<AccountContext['settings'], 'history_start_date' | 'trailing_refetch_days' | 'analytics_window_days' | 'reconciled_after_days'>;
   readonly asOf: string;
   /** Creation days of the account's videos, sorted; undefined when no catalog is landed. */
   readonly createdDays: readonly string[] | undefined;
@@ -341,12 +342,26 @@ export function planReportWindows(input: ReportPlanInput): DateWindow[] {
     // can have one row per value of the report's extra dimension.
     const seen = input.seenRowsPerDay;
     const expectedRowsOn = createdDays ? (date: string) => values * (1 + countAtOrBefore(createdDays, date)) : seen === undefined ? undefined : () => seen;
-    for (const part of uncoveredParts(range.settled, input.covered)) {
-      windows.push(...(expectedRowsOn ? sizeWindows(part, expectedRowsOn, ANALYTICS_WINDOW_ROW_BUDGET) : fixedWindows(part, settings.analytics_window_days)));
+    // Final days and still-provisional ones never share a window: a window with one provisional day is
+    // asked without reconciled=true and would never count as covered.
+    const lastFinal = addDays(input.asOf, -(settings.reconciled_after_days + 1));
+    for (const uncovered of uncoveredParts(range.settled, input.covered)) {
+      for (const part of splitAfter(uncovered, lastFinal)) {
+        windows.push(...(expectedRowsOn ? sizeWindows(part, expectedRowsOn, ANALYTICS_WINDOW_ROW_BUDGET) : fixedWindows(part, settings.analytics_window_days)));
+      }
     }
   }
   if (range.trailing) windows.push(range.trailing);
   return windows;
+}
+
+/** The window cut after `lastDay` (when `lastDay` falls inside it). */
+function splitAfter(window: DateWindow, lastDay: string): DateWindow[] {
+  if (lastDay < window.from || lastDay >= window.to) return [window];
+  return [
+    { from: window.from, to: lastDay },
+    { from: addDays(lastDay, 1), to: window.to },
+  ];
 }
 
 /** `/v1/data/status` answers `{reconciled_from: "YYYY-MM-DD", reconciled_to: …}`. */
