@@ -32,15 +32,8 @@ export interface AnalyticsPlan {
  * ending where the trailing re-fetch window of `trailingDays` (ending at as-of) begins.
  */
 export function planAnalyticsWindows(historyStart: string, asOf: string, windowDays: number, trailingDays: number): AnalyticsPlan {
-  if (toMs(asOf) < toMs(historyStart)) return { settled: [], trailing: undefined };
-  const trailingFrom = trailingDays > 0 ? maxDate(historyStart, addDays(asOf, 1 - trailingDays)) : addDays(asOf, 1);
-  const trailing = trailingDays > 0 ? { from: trailingFrom, to: asOf } : undefined;
-  const lastSettled = addDays(trailingFrom, -1);
-  const settled: DateWindow[] = [];
-  for (let from = historyStart; toMs(from) <= toMs(lastSettled); from = addDays(from, windowDays)) {
-    settled.push({ from, to: minDate(addDays(from, windowDays - 1), lastSettled) });
-  }
-  return { settled, trailing };
+  const range = analyticsRange(historyStart, asOf, trailingDays);
+  return { settled: range.settled ? fixedWindows(range.settled, windowDays) : [], trailing: range.trailing };
 }
 
 /**
