@@ -10,5 +10,3 @@ UNION ALL
 SELECT 'marts.daily_video_analytics', account_id, video_id, view_date FROM marts.daily_video_analytics WHERE account_id IS NULL OR video_id IS NULL OR view_date IS NULL
 UNION ALL
 SELECT 'marts.daily_analytics_multi_year', account_id, video_id, view_date FROM marts.daily_analytics_multi_year WHERE account_id IS NULL OR video_id IS NULL OR view_date IS NULL
-UNION ALL
-SELECT 'marts.daily_browser_views', account_id, video_id, view_date FROM marts.daily_browser_views WHERE account_id IS NULL OR video_id IS NULL OR view_date IS NULL OR browser_type IS NULL

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { countAtOrBefore } from '../../extract/brightcove/analytics.ts';
+import { countAtOrBefore, planReportWindows } from '../../extract/brightcove/analytics.ts';
+import { generateDataset } from '../../simulator/dataset.ts';
 import { analyticsHistoryStart, analyticsRange, fixedWindows, sizeWindows } from '../../extract/brightcove/date-windows.ts';
-import { ANALYTICS_REPORTS, ANALYTICS_ROW_CAP, ANALYTICS_WINDOW_ROW_BUDGET, DOCUMENTED_DATA_FROM } from '../../extract/brightcove/settings.ts';
+import { ANALYTICS_REPORTS, ANALYTICS_ROW_CAP, ANALYTICS_WINDOW_ROW_BUDGET, DOCUMENTED_DATA_FROM, type AnalyticsSource } from '../../extract/brightcove/settings.ts';
 import { loadTestConfig } from '../support/test-config.ts';
 
 /**
@@ -106,5 +107,31 @@ describe('analytics window sizing by expected rows', () => {
     expect(ANALYTICS_REPORTS.analytics_video_device_daily.valuesPerVideoDay).toBe(5); // desktop mobile tablet tv other
     expect(ANALYTICS_REPORTS.analytics_video_browser_daily.valuesPerVideoDay).toBe(7); // chrome edge firefox ie opera safari other
     expect(ANALYTICS_REPORTS.analytics_video_browser_daily.dimensions).toBe('video,date,browser_type');
+  });
+});
+
+describe("the demo's first run", () => {
+  it('plans at most 300 analytics requests for the three reports of 11 accounts of 250 videos (31-day windows needed 1,034 for two)', () => {
+    // The demo's simulator (seed 42, 250 videos per account, created since 2019) as of 2026-11-30,
+    // the catalog as the CMS lists it (no DELETED videos), nothing covered yet.
+    const { dataset } = generateDataset({ seed: 42, today: '2026-11-30', historyStart: configured, videosPerAccount: 250 });
+    let requests = 0;
+    for (const account of dataset.accounts) {
+      const createdDays = dataset.videos[account.id]!.filter((video) => video.state !== 'DELETED').map((video) => video.created_at.slice(0, 10)).sort();
+      for (const source of Object.keys(ANALYTICS_REPORTS) as AnalyticsSource[]) {
+        requests += planReportWindows({
+          source,
+          settings: loadTestConfig().extract,
+          asOf: '2026-11-30',
+          createdDays,
+          dataFrom: DOCUMENTED_DATA_FROM[source],
+          covered: new Set(),
+          seenRowsPerDay: undefined,
+        }).length;
+      }
+    }
+    // At least one settled window and the trailing one per account and report: 11 × 3 × 2 = 66.
+    expect(requests).toBeGreaterThanOrEqual(66);
+    expect(requests).toBeLessThanOrEqual(300);
   });
 });
