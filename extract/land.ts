@@ -19,8 +19,8 @@ import { MetaStore } from '../warehouse/meta-store.ts';
  * accounts concurrently over one connection, and DuckDB transactions must not interleave.
  */
 
-export type RawSource = 'cms_videos' | 'analytics_video_daily' | 'analytics_video_device_daily';
-export const RAW_SOURCES: readonly RawSource[] = ['cms_videos', 'analytics_video_daily', 'analytics_video_device_daily'];
+export type RawSource = 'cms_videos' | 'analytics_video_daily' | 'analytics_video_device_daily' | 'analytics_video_browser_daily';
+export const RAW_SOURCES: readonly RawSource[] = ['cms_videos', 'analytics_video_daily', 'analytics_video_device_daily', 'analytics_video_browser_daily'];
 
 /** One raw row before landing: `key` is video_id (cms) or fetch_id (analytics); item is the JSON text. */
 export interface RawItem {
@@ -63,6 +63,7 @@ const KEY_COLUMN: Record<RawSource, string> = {
   cms_videos: 'video_id',
   analytics_video_daily: 'fetch_id',
   analytics_video_device_daily: 'fetch_id',
+  analytics_video_browser_daily: 'fetch_id',
 };
 
 function filesUnder(root: string): string[] {
@@ -78,7 +79,7 @@ function filesUnder(root: string): string[] {
 export class Lander {
   private queue: Promise<unknown> = Promise.resolve();
   private sequence = 0;
-  readonly rowsLanded: Record<RawSource, number> = { cms_videos: 0, analytics_video_daily: 0, analytics_video_device_daily: 0 };
+  readonly rowsLanded: Record<RawSource, number> = { cms_videos: 0, analytics_video_daily: 0, analytics_video_device_daily: 0, analytics_video_browser_daily: 0 };
   filesLanded = 0;
 
   private readonly meta: MetaStore;

@@ -1,12 +1,11 @@
 import type { AccountConfig } from '../config/load-config.ts';
 import type { PipelineSession } from '../warehouse/session.ts';
-import { AnalyticsExtractor } from './brightcove/analytics.ts';
+import { AnalyticsExtractor, type AnalyticsResult } from './brightcove/analytics.ts';
 import { CmsExtractor } from './brightcove/cms.ts';
 import { accountLabel, type AccountContext } from './brightcove/account-context.ts';
 import { credentialFor, type BrightcoveAccess } from './brightcove/credentials.ts';
-import { planAnalyticsWindows } from './brightcove/date-windows.ts';
 import { TokenCache } from './brightcove/oauth.ts';
-import { ANALYTICS_REPORTS, CMS_REQUESTS_PER_SECOND, ENDPOINT } from './brightcove/settings.ts';
+import { ANALYTICS_ROW_CAP, CMS_REQUESTS_PER_SECOND, ENDPOINT } from './brightcove/settings.ts';
 import { HttpClient, RunStoppingError, type RetryPolicy } from './http.ts';
 import { Lander, RAW_SOURCES, type RawSource } from './land.ts';
 import { createProgress } from './progress.ts';
@@ -15,7 +14,8 @@ import { redact } from './redact.ts';
 /**
  * `pipeline extract` (and the first half of `pipeline run`): every selected account's CMS videos and
  * daily analytics, accounts in parallel, each account's analytics requests one at a time, landed
- * page by page. A failing account does not stop the others; the run still fails at the end, naming
+ * page by page. Per account the CMS crawl comes first: the analytics history starts at the earliest
+ * video's creation day and windows are sized by the catalog. A failing account does not stop the others; the run still fails at the end, naming
  * account, endpoint and window, with every finished page kept for the next run to resume from.
  */
 
@@ -37,6 +37,11 @@ export interface ExtractSummary {
   readonly filesLanded: number;
   readonly strayFilesRemoved: number;
   readonly analyticsRequests: number;
+  /**
+   * The fewest analytics requests the run could have made: one per account and report it asked, more
+   * only where the row cap forces it (ceil(rows landed / 1,000,000)).
+   */
+  readonly leastAnalyticsRequests: number;
   readonly videos: number;
   readonly oneRequestPerVideo: number;
   readonly seconds: number;
@@ -96,6 +101,7 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
   const failures: string[] = [];
   // A failure every account shares (the token endpoint unreachable) ends the run as itself, once.
   let runStopper: RunStoppingError | undefined;
+  const analyticsResults: Array<AnalyticsResult & { accountId: string }> = [];
 
   try {
     await Promise.all(
@@ -113,8 +119,11 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
           cmsRequestsPerSecond: cmsRate,
         };
         const analytics = new AnalyticsExtractor(context, { pageLimit: options.analyticsPageLimit });
-        // CMS and Analytics are different APIs with separate limits: they run side by side.
-        const [cms, report] = await Promise.allSettled([new CmsExtractor(context).run(), analytics.run()]);
+        // The catalog first: analytics plans its history and windows from it. A failed crawl still lets
+        // analytics run, on the catalog landed so far (or the configured start without one).
+        const [cms] = await Promise.allSettled([new CmsExtractor(context).run()]);
+        const [report] = await Promise.allSettled([analytics.run()]);
+        if (report.status === 'fulfilled') analyticsResults.push({ ...report.value, accountId: account.account_id });
         for (const outcome of [cms, report]) {
           if (outcome.status !== 'rejected') continue;
           if (outcome.reason instanceof RunStoppingError) runStopper ??= outcome.reason;
@@ -134,16 +143,24 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
       [`[${accounts.map((account) => `"${account.account_id}"`).join(',')}]`],
     ))[0]?.videos ?? 0,
   );
-  const plan = planAnalyticsWindows(settings.history_start_date, session.asOfDate, settings.analytics_window_days, settings.trailing_refetch_days);
-  const windows = plan.settled.length + (plan.trailing ? 1 : 0);
+  const videosByAccount = new Map(
+    (await lander.query<{ account_id: string; videos: number }>(`SELECT account_id, count(DISTINCT video_id)::DOUBLE AS videos FROM raw.cms_videos GROUP BY account_id`)).map(
+      (row) => [row.account_id, Number(row.videos)],
+    ),
+  );
   const summary: ExtractSummary = {
     requests: http.counter.entries(),
     rowsLanded: { ...lander.rowsLanded },
     filesLanded: lander.filesLanded,
     strayFilesRemoved,
     analyticsRequests: http.counter.total(ENDPOINT.analytics),
+    leastAnalyticsRequests: analyticsResults.reduce(
+      (sum, result) => sum + result.sources.reduce((least, source) => least + Math.max(1, Math.ceil((result.rowsBySource[source] ?? 0) / ANALYTICS_ROW_CAP)), 0),
+      0,
+    ),
     videos,
-    oneRequestPerVideo: videos * windows * Object.keys(ANALYTICS_REPORTS).length,
+    // Asked per video, every window of every report would be one request per video of the account.
+    oneRequestPerVideo: analyticsResults.reduce((sum, result) => sum + result.fetches * (videosByAccount.get(result.accountId) ?? 0), 0),
     seconds: (performance.now() - started) / 1000,
     failures,
   };
@@ -176,7 +193,8 @@ export function printSummary(summary: ExtractSummary, log: (line: string) => voi
   for (const source of RAW_SOURCES) log(`  ${source.padEnd(30)} ${summary.rowsLanded[source]}`);
   log(`Files landed: ${summary.filesLanded}`);
   log(
-    `Analytics requests: ${summary.analyticsRequests} (one request per video, report and window would need ${summary.oneRequestPerVideo} for ${summary.videos} videos)`,
+    `Analytics requests: ${summary.analyticsRequests} (the least possible: ${summary.leastAnalyticsRequests}, one per account and report and more only where the 1,000,000-row cap forces it; ` +
+      `one request per video, report and window would need ${summary.oneRequestPerVideo} for ${summary.videos} videos)`,
   );
   log(`Time: ${summary.seconds.toFixed(1)} s`);
 }

@@ -48,4 +48,22 @@ export const DOCUMENTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
     'video.duration', 'video.economics', 'video.long_description', 'video.state', 'video.tags',
     'video.updated_at',
   ],
+  'browser_type': [
+    'ad_mode_begin', 'ad_mode_complete', 'browser_type', 'engagement_score', 'play_request', 'play_rate',
+    'player_load', 'video_impression', 'video_percent_viewed', 'video_seconds_viewed', 'video_view',
+  ],
+  'browser_type,video': [
+    'ad_mode_begin', 'ad_mode_complete', 'alive_ss_ad_start', 'engagement_score', 'video_engagement_1',
+    'video_engagement_100', 'video_engagement_25', 'video_engagement_50', 'video_engagement_75', 'play_request',
+    'play_rate', 'video_impression', 'video_percent_viewed', 'video_seconds_viewed', 'video_view', 'video.name',
+    'video.reference_id', 'video.description', 'video.long_description', 'video.tags', 'video.complete',
+    'video.duration', 'video.state', 'video.created_at', 'video.updated_at', 'video.economics', 'browser_type',
+  ],
+  'browser_type,date': [
+    'browser_type', 'ad_mode_begin', 'ad_mode_complete', 'active_media', 'bytes_delivered',
+    'daily_unique_viewers', 'date', 'drm_bytes_packaged', 'engagement_score', 'licenses_served',
+    'live_seconds_streamed', 'play_request', 'play_rate', 'player_load', 'video_engagement_1',
+    'video_engagement_100', 'video_engagement_25', 'video_engagement_50', 'video_engagement_75',
+    'video_impression', 'video_percent_viewed', 'video_seconds_viewed', 'video_view',
+  ],
 };

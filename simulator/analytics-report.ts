@@ -1,5 +1,5 @@
-import type { AnalyticsRequest } from './analytics-request.ts';
-import { deviceRowsOf, FLOAT_METRICS, INTEGER_METRICS, provisionalRow, type DailyRow, type SummedMetric } from './daily-views.ts';
+import { dataFromOf, type AnalyticsRequest } from './analytics-request.ts';
+import { browserRowsOf, deviceRowsOf, FLOAT_METRICS, INTEGER_METRICS, provisionalRow, type DailyRow, type SummedMetric } from './daily-views.ts';
 import { dayOf, isoOfDay } from './dates.ts';
 import { badRequest } from './errors.ts';
 import { hash32 } from './prng.ts';
@@ -22,6 +22,7 @@ interface Group {
   video: string | null;
   date: string | undefined;
   device_type: string | undefined;
+  browser_type: string | undefined;
   sums: Record<SummedMetric, number>;
   videoDuration: string | null;
 }
@@ -53,6 +54,8 @@ function fieldValue(field: string, group: Group, video: CmsVideo | undefined): u
       return group.date;
     case 'device_type':
       return group.device_type;
+    case 'browser_type':
+      return group.browser_type;
     case 'engagement_score':
       return sums.video_view > 0 ? round3(sums.video_percent_viewed / sums.video_view) : null;
     case 'play_rate':
@@ -86,18 +89,22 @@ export function buildReport(state: SimulatorState, request: AnalyticsRequest): A
   if (request.reconciled === true) toDay = Math.min(toDay, provisionalFrom - 1);
   if (request.reconciled === false) fromDay = Math.max(fromDay, todayDay - REALTIME_DAYS);
   const byDevice = request.dimensions.includes('device_type') || request.where.device_type !== undefined;
+  const byBrowser = request.dimensions.includes('browser_type');
+  // No report has data before its dimensions' first day (browser_type: 2016-08-30).
+  fromDay = Math.max(fromDay, dayOf(dataFromOf(request.dimensions)));
   const keyDims = request.dimensions;
   const groups = new Map<string, Group>();
   const videosById = new Map<string, CmsVideo>();
 
-  const add = (row: Omit<DailyRow, 'devices'> & { device_type?: string }) => {
-    const key = keyDims.map((d) => (d === 'video' ? row.video : d === 'date' ? row.date : row.device_type)).join('|');
+  const add = (row: Omit<DailyRow, 'devices'> & { device_type?: string; browser_type?: string }) => {
+    const key = keyDims.map((d) => (d === 'video' ? row.video : d === 'date' ? row.date : d === 'browser_type' ? row.browser_type : row.device_type)).join('|');
     let group = groups.get(key);
     if (!group) {
       group = {
         video: keyDims.includes('video') ? row.video : null,
         date: keyDims.includes('date') ? row.date : undefined,
         device_type: keyDims.includes('device_type') ? row.device_type : undefined,
+        browser_type: keyDims.includes('browser_type') ? row.browser_type : undefined,
         sums: emptySums(),
         videoDuration: null,
       };
@@ -115,7 +122,8 @@ export function buildReport(state: SimulatorState, request: AnalyticsRequest): A
       const stored = rows[i]!;
       if (request.where.video && (stored.video === null || !request.where.video.has(stored.video))) continue;
       const row = (days[i] ?? 0) >= provisionalFrom ? provisionalRow(stored, PROVISIONAL_FACTOR) : stored;
-      if (!byDevice) add(row);
+      if (byBrowser) for (const browserRow of browserRowsOf(row)) add(browserRow);
+      else if (!byDevice) add(row);
       else for (const deviceRow of deviceRowsOf(row)) if (!request.where.device_type || request.where.device_type.has(deviceRow.device_type)) add(deviceRow);
     }
   }
@@ -158,9 +166,15 @@ export function buildReport(state: SimulatorState, request: AnalyticsRequest): A
   return { item_count: all.length, items, summary };
 }
 
-/** GET /v1/data/status: the reconciled date range of the accounts. */
-export function dataStatus(state: SimulatorState, accounts: string[]): { reconciled_from: string; reconciled_to: string } {
+/**
+ * GET /v1/data/status: the reconciled date range. `reconciled_from` is the first day the API holds data
+ * for the requested dimensions (2011-01-01, browser_type 2016-08-30), as the documented example answers
+ * 2011-01-01 whatever the account; without dimensions, the accounts' first day with data.
+ */
+export function dataStatus(state: SimulatorState, accounts: string[], dimensions: string[] = []): { reconciled_from: string; reconciled_to: string } {
+  const reconciledTo = isoOfDay(state.todayDay() - PROVISIONAL_DAYS - 1);
+  if (dimensions.length > 0) return { reconciled_from: dataFromOf(dimensions), reconciled_to: reconciledTo };
   const firstDays = accounts.map((a) => state.rowsOf(a).days[0]).filter((d): d is number => d !== undefined);
   const from = firstDays.length > 0 ? Math.min(...firstDays) : dayOf(state.dataset.historyStart);
-  return { reconciled_from: isoOfDay(from), reconciled_to: isoOfDay(state.todayDay() - PROVISIONAL_DAYS - 1) };
+  return { reconciled_from: isoOfDay(from), reconciled_to: reconciledTo };
 }

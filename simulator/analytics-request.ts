@@ -7,13 +7,16 @@ import { ApiError, badRequest } from './errors.ts';
  * combination, fields per combination, dates, limit/offset, sort and where.
  */
 
-export type Dimension = 'video' | 'date' | 'device_type';
+export type Dimension = 'video' | 'date' | 'device_type' | 'browser_type';
 
 /** The combinations the simulator serves (sorted names), out of the 309 Brightcove documents. */
-const SERVED_COMBINATIONS = new Set(['date,video', 'date,device_type,video', 'date', 'video', 'device_type', 'date,device_type']);
+const SERVED_COMBINATIONS = new Set(['date,video', 'date,device_type,video', 'date', 'video', 'device_type', 'date,device_type',
+  'browser_type,date,video', 'browser_type', 'browser_type,date', 'browser_type,video']);
 const KNOWN_DIMENSIONS = new Set(['account', 'browser_type', 'city', 'country', 'date', 'date_hour', 'destination_domain',
   'destination_path', 'device_os', 'device_manufacturer', 'device_type', 'live_stream', 'player', 'referrer_domain', 'region',
   'search_terms', 'social_platform', 'source_type', 'video', 'viewer']);
+
+export const isKnownDimension = (dimension: string): boolean => KNOWN_DIMENSIONS.has(dimension);
 
 /** The fields the spec says the pipeline requests: allowed on every served combination unless strict. */
 const SPEC_METRICS = ['video_view', 'video_impression', 'play_request', 'play_rate', 'engagement_score', 'video_engagement_1',
@@ -23,6 +26,25 @@ const SPEC_VIDEO_FIELDS = ['video_duration', 'video_name'];
 
 /** Brightcove's earliest analytics date: `from=alltime` starts here. */
 export const ALLTIME_FROM = '2011-01-01';
+
+/** The dimensions whose data starts later than ALLTIME_FROM (Brightcove's model, `from` per dimension). */
+export const DIMENSION_DATA_FROM: Readonly<Record<string, string>> = {
+  browser_type: '2016-08-30',
+  device_manufacturer: '2016-08-30',
+  social_platform: '2016-11-01',
+  live_stream: '2017-02-01',
+  referrer_domain: '2012-10-01',
+  search_terms: '2012-10-01',
+  source_type: '2012-10-01',
+};
+
+/** The first day a report of these dimensions can have data: the latest of their `from` dates. */
+export function dataFromOf(dimensions: readonly string[]): string {
+  return dimensions.reduce((latest, dimension) => {
+    const from = DIMENSION_DATA_FROM[dimension] ?? ALLTIME_FROM;
+    return from > latest ? from : latest;
+  }, ALLTIME_FROM);
+}
 
 export interface AnalyticsRequest {
   accounts: string[];
@@ -44,8 +66,10 @@ function allowedFields(combination: string, strict: boolean): Set<string> {
   let documented: string[];
   if (DOCUMENTED_FIELDS[combination]) documented = [...DOCUMENTED_FIELDS[combination]];
   else {
-    // video,date,device_type is missing from the model: lenient takes the union of its pairs, strict the intersection.
-    const pairs = ['date,video', 'device_type,video', 'date,device_type'].map((pair) => DOCUMENTED_FIELDS[pair] ?? []);
+    // video,date,device_type (and video,date,browser_type) are missing from the model: lenient takes the
+    // union of their pairs, strict the intersection.
+    const pairNames = dims.flatMap((a, i) => dims.slice(i + 1).map((b) => [a, b].sort().join(',')));
+    const pairs = pairNames.map((pair) => DOCUMENTED_FIELDS[pair] ?? []);
     documented = strict ? pairs[0]!.filter((f) => pairs.every((p) => p.includes(f))) : pairs.flat();
   }
   const allowed = new Set(documented);
@@ -114,7 +138,7 @@ export function parseAnalyticsRequest(params: URLSearchParams, todayDay: number,
   if (new Set(dimensionList).size !== dimensionList.length) throw badRequest('BAD_REQUEST', `dimension repeated in ${JSON.stringify(dimensionsRaw)}`);
   const combination = [...dimensionList].sort().join(',');
   if (!SERVED_COMBINATIONS.has(combination)) {
-    throw badRequest('BAD_REQUEST', `dimensions ${JSON.stringify(dimensionsRaw)} are not served by the simulator (served: video,date; video,date,device_type; date; video; device_type; date,device_type)`);
+    throw badRequest('BAD_REQUEST', `dimensions ${JSON.stringify(dimensionsRaw)} are not served by the simulator (served: video,date; video,date,device_type; video,date,browser_type; date; video; device_type; browser_type; date,device_type; date,browser_type; video,browser_type)`);
   }
   const dimensions = dimensionList as Dimension[];
   const allowed = allowedFields(combination, strict);

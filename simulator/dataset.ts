@@ -52,12 +52,16 @@ export interface DatasetOptions {
   videosPerAccount: number;
   /** Account id → its number of videos, instead of videosPerAccount (at least 10 too). */
   videosByAccount?: Readonly<Record<string, number>>;
+  /** Account id → its last day with views ('YYYY-MM-DD'): an account nobody watches any more. */
+  viewsEndByAccount?: Readonly<Record<string, string>>;
 }
 
 /** What the server keeps beside the dataset to regenerate rows when the clock moves. */
 export interface GeneratedDataset {
   dataset: SimulatorDataset;
   profiles: Record<string, ViewProfile[]>;
+  /** Account id → last day number with views (DatasetOptions.viewsEndByAccount). */
+  viewsEndDay?: Record<string, number>;
 }
 
 export const MIN_VIDEOS_PER_ACCOUNT = 10;
@@ -85,8 +89,9 @@ export function generateDataset(options: DatasetOptions): GeneratedDataset {
     dataset.planted[account.id] = planted;
     profiles[account.id] = accountProfiles;
   });
-  rebuildDaily({ dataset, profiles }, todayDay);
-  return { dataset, profiles };
+  const viewsEndDay = Object.fromEntries(Object.entries(options.viewsEndByAccount ?? {}).map(([accountId, date]) => [accountId, dayOf(date)]));
+  rebuildDaily({ dataset, profiles, viewsEndDay }, todayDay);
+  return { dataset, profiles, viewsEndDay };
 }
 
 function generateAccount(
@@ -202,8 +207,8 @@ function plantedViewPattern(video: CmsVideo, drawn: ViewPattern): ViewPattern {
 export function rebuildDaily(generated: GeneratedDataset, todayDay: number): void {
   const { dataset, profiles } = generated;
   const historyStartDay = dayOf(dataset.historyStart);
-  const lastDay = todayDay - 1;
   for (const account of dataset.accounts) {
+    const lastDay = Math.min(todayDay - 1, generated.viewsEndDay?.[account.id] ?? Infinity);
     const buckets: DailyRow[][] = Array.from({ length: Math.max(0, lastDay - historyStartDay + 1) }, () => []);
     const ordered = [...(profiles[account.id] ?? [])].sort((a, b) => (a.videoId < b.videoId ? -1 : a.videoId > b.videoId ? 1 : 0));
     for (const profile of ordered) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AnalyticsQueue, CmsGate } from './account-gates.ts';
 import { buildReport, dataStatus } from './analytics-report.ts';
-import { parseAnalyticsRequest } from './analytics-request.ts';
+import { isKnownDimension, parseAnalyticsRequest } from './analytics-request.ts';
 import { countVideos, getVideos, listVideos } from './cms.ts';
 import { generateDataset, type SimulatorDataset } from './dataset.ts';
 import { dayOf, utcToday } from './dates.ts';
@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   videosPerAccount?: number;
   /** Account id → number of videos, for the accounts that differ from videosPerAccount. */
   videosByAccount?: Record<string, number>;
+  /** Account id → its last day with views: an account whose videos nobody watches any more. */
+  viewsEndByAccount?: Record<string, string>;
   clientId?: string;
   clientSecret?: string;
   faults?: Partial<FaultConfig>;
@@ -137,7 +139,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const historyStart = options.historyStart ?? '2023-01-01';
   if (dayOf(historyStart) >= dayOf(today)) throw new Error(`historyStart ${historyStart} must be before today ${today}`);
   const faults = new FaultState(options.faults);
-  const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250, videosByAccount: options.videosByAccount });
+  const generated = generateDataset({ seed: options.seed ?? 1, today, historyStart, videosPerAccount: options.videosPerAccount ?? 250, videosByAccount: options.videosByAccount, viewsEndByAccount: options.viewsEndByAccount });
   const state = new SimulatorState(generated, faults);
   const tokenClock = options.tokenClock ?? Date.now;
   const credentials = { clientId: options.clientId ?? DEMO_CLIENT_ID, clientSecret: options.clientSecret ?? DEMO_CLIENT_SECRET };
@@ -268,7 +270,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         const accounts = (params.get('accounts') ?? '').split(',').filter(Boolean);
         if (accounts.length === 0) throw new ApiError(400, 'BAD_REQUEST', 'accounts is required');
         accounts.forEach(knownAccount);
-        sendJson(res, endpoint, 200, dataStatus(state, accounts), {}, true);
+        const dimensions = (params.get('dimensions') ?? '').split(',').filter(Boolean);
+        for (const dimension of dimensions) if (!isKnownDimension(dimension)) throw new ApiError(400, 'BAD_REQUEST', `unknown dimension ${JSON.stringify(dimension)}`);
+        sendJson(res, endpoint, 200, dataStatus(state, accounts, dimensions), {}, true);
         return;
       }
       const request = parseAnalyticsRequest(params, state.todayDay(), faults.config.strictFieldModel);

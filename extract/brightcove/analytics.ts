@@ -3,27 +3,49 @@ import { RequestFailedError } from '../http.ts';
 import type { RawItem } from '../land.ts';
 import { accountLabel, type AccountContext } from './account-context.ts';
 import {
+  addDays,
+  analyticsHistoryStart,
+  analyticsRange,
   daysIn,
+  fixedWindows,
   formatWindow,
   halves,
   isSettledForReconciled,
-  planAnalyticsWindows,
+  sizeWindows,
   uncoveredParts,
   type DateWindow,
 } from './date-windows.ts';
-import { ANALYTICS_DATA_PATH, ANALYTICS_PAGE_LIMIT, ANALYTICS_REPORTS, ANALYTICS_ROW_CAP, ENDPOINT, type AnalyticsSource } from './settings.ts';
+import {
+  ANALYTICS_DATA_PATH,
+  ANALYTICS_PAGE_LIMIT,
+  ANALYTICS_REPORTS,
+  ANALYTICS_ROW_CAP,
+  ANALYTICS_STATUS_PATH,
+  ANALYTICS_WINDOW_ROW_BUDGET,
+  DOCUMENTED_DATA_FROM,
+  ENDPOINT,
+  type AnalyticsSource,
+} from './settings.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**
  * Daily video analytics of one account: `dimensions=video,date` (views, impressions, play requests,
- * engagement) and `dimensions=video,date,device_type` (views), asked per date window for all videos
- * at once, never per video.
+ * engagement), `dimensions=video,date,device_type` and `dimensions=video,date,browser_type` (views),
+ * asked per date window for all videos at once, never per video.
  *
  * API limits: one request at a time per account (more queue; an identical request in flight gets
  * 429), a long query answers PROCESSING (retried by the HTTP layer), at most 1,000,000 rows per
  * request (a larger query is refused: the window is split in two).
  *
- * Windows: `analytics_window_days` aligned on `history_start_date`, up to the trailing window of
+ * History: all time. A report starts at the account's earliest video's creation day (no view precedes
+ * its video), earlier only if `history_start_date` is earlier, never before the day the API holds data
+ * from for the report (`reconciled_from` of `GET /v1/data/status`, asked once per account and report
+ * and kept in meta.extract_state). The catalog is the one landed by the CMS crawl, which runs first.
+ *
+ * Windows: the days not yet covered, cut into windows by the rows they are expected to return, within
+ * ANALYTICS_WINDOW_ROW_BUDGET: (videos created by that day + 1 for rows without a video) × the values of
+ * the report's extra dimension, per day; without a landed catalog, the most rows per day a completed
+ * fetch of the report returned; with neither, `analytics_window_days`. Then the trailing window of
  * `trailing_refetch_days` ending at the as-of date, which is fetched on every run. A settled window
  * is asked with `reconciled=true` once it ended `reconciled_after_days` before as-of; a date covered by
  * a completed reconciled fetch is never fetched again. A window that fails after all retries or hits
@@ -37,7 +59,19 @@ export interface AnalyticsResult {
   readonly requests: number;
   readonly fetches: number;
   readonly rows: number;
+  /** Rows landed per report this run (what the row cap is measured against). */
+  readonly rowsBySource: Partial<Record<AnalyticsSource, number>>;
+  /** Reports with at least one window this run. */
+  readonly sources: AnalyticsSource[];
 }
+
+/** The account's catalog as landed: how many videos, and the creation day of each (sorted). */
+export interface CatalogOutline {
+  readonly createdDays: readonly string[];
+}
+
+const STATE_DATA_FROM = 'reconciled_from';
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 let fetchSequence = 0;
 /** Sortable by time across runs and processes: UTC timestamp to the millisecond, then a sequence. */
@@ -55,7 +89,7 @@ class RowCapError extends Error {
   override name = 'RowCapError';
 }
 
-interface WindowTask {
+export interface WindowTask {
   readonly source: AnalyticsSource;
   readonly window: DateWindow;
 }
@@ -64,6 +98,8 @@ export class AnalyticsExtractor {
   private requests = 0;
   private fetches = 0;
   private rows = 0;
+  private readonly rowsBySource: Partial<Record<AnalyticsSource, number>> = {};
+  private plannedSources: AnalyticsSource[] = [];
 
   constructor(
     private readonly context: AccountContext,
@@ -74,19 +110,74 @@ export class AnalyticsExtractor {
     return this.context.account.account_id;
   }
 
-  /** Every window this run fetches, in order (settled windows not yet covered, then the trailing one). */
+  /** Every window this run fetches, in order (per report: settled days not yet covered, then the trailing window). */
   async plan(): Promise<WindowTask[]> {
     const settings = this.context.settings;
-    const plan = planAnalyticsWindows(settings.history_start_date, this.context.asOfDate, settings.analytics_window_days, settings.trailing_refetch_days);
+    const catalog = await this.catalogOutline();
     const tasks: WindowTask[] = [];
     for (const source of Object.keys(ANALYTICS_REPORTS) as AnalyticsSource[]) {
-      const covered = await this.coveredDates(source);
-      for (const window of plan.settled) {
-        for (const part of uncoveredParts(window, covered)) tasks.push({ source, window: part });
-      }
-      if (plan.trailing) tasks.push({ source, window: plan.trailing });
+      const windows = planReportWindows({
+        source,
+        settings,
+        asOf: this.context.asOfDate,
+        createdDays: catalog?.createdDays,
+        dataFrom: await this.dataFrom(source),
+        covered: await this.coveredDates(source),
+        seenRowsPerDay: catalog ? undefined : await this.seenRowsPerDay(source),
+      });
+      for (const window of windows) tasks.push({ source, window });
     }
     return tasks;
+  }
+
+  /** The creation days of the account's videos as landed (every version, deleted videos included); undefined when none is landed. */
+  async catalogOutline(): Promise<CatalogOutline | undefined> {
+    const rows = await this.context.lander.query<{ created_day: string }>(
+      `SELECT strftime(created, '%Y-%m-%d') AS created_day
+       FROM (SELECT min(TRY_CAST(left(item_json->>'created_at', 10) AS DATE)) AS created
+             FROM raw.cms_videos WHERE account_id = $1 GROUP BY video_id)
+       WHERE created IS NOT NULL ORDER BY created`,
+      [this.accountId],
+    );
+    return rows.length > 0 ? { createdDays: rows.map((row) => row.created_day) } : undefined;
+  }
+
+  /** The most rows per day any completed fetch of the report returned for this account (undefined: none yet). */
+  async seenRowsPerDay(source: AnalyticsSource): Promise<number | undefined> {
+    const [seen] = await this.context.lander.query<{ rows_per_day: number | null }>(
+      `SELECT max(row_count / (date_diff('day', window_from, window_to) + 1))::DOUBLE AS rows_per_day
+       FROM meta.analytics_window_fetches WHERE account_id = $1 AND source = $2 AND completed_at IS NOT NULL`,
+      [this.accountId, source],
+    );
+    return seen?.rows_per_day ?? undefined;
+  }
+
+  /**
+   * The first day the API holds data for the report (`reconciled_from` of /v1/data/status), asked once
+   * per account and report, then read from meta.extract_state. A server without the endpoint (404)
+   * gets the documented date.
+   */
+  async dataFrom(source: AnalyticsSource): Promise<string> {
+    const stored = await this.context.lander.readState(source, this.accountId, STATE_DATA_FROM);
+    if (stored !== undefined) return stored;
+    const dimensions = ANALYTICS_REPORTS[source].dimensions;
+    const url = `${this.context.analyticsOrigin}${ANALYTICS_STATUS_PATH}?accounts=${encodeURIComponent(this.accountId)}&dimensions=${encodeURIComponent(dimensions)}`;
+    let dataFrom: string;
+    try {
+      const response = await this.context.http.getJson(
+        url,
+        { endpoint: ENDPOINT.analyticsStatus, account: accountLabel(this.context.account), window: dimensions },
+        this.context.auth,
+        problemWithStatus,
+      );
+      dataFrom = (response.body as { reconciled_from: string }).reconciled_from;
+    } catch (error) {
+      if (!(error instanceof RequestFailedError && error.status === 404)) throw error;
+      dataFrom = DOCUMENTED_DATA_FROM[source];
+      this.context.progress.log(`analytics ${source}: ${ANALYTICS_STATUS_PATH} is not served (404); history starts no earlier than the documented ${dataFrom}`);
+    }
+    await this.context.lander.commit([{ source, accountId: this.accountId, stateKey: STATE_DATA_FROM, stateValue: dataFrom }]);
+    return dataFrom;
   }
 
   /** Dates already covered by a completed reconciled fetch: final, never asked again. */
@@ -103,13 +194,14 @@ export class AnalyticsExtractor {
 
   async run(tasks?: WindowTask[]): Promise<AnalyticsResult> {
     const planned = tasks ?? (await this.plan());
+    this.plannedSources = [...new Set(planned.map((task) => task.source))];
     this.context.progress.addWork(planned.length);
     // Strictly one request at a time for this account: the API queues (or refuses) the rest.
     for (const task of planned) {
       await this.fetchWithSplitting(task.source, task.window);
       this.context.progress.advance(1);
     }
-    return { requests: this.requests, fetches: this.fetches, rows: this.rows };
+    return { requests: this.requests, fetches: this.fetches, rows: this.rows, rowsBySource: { ...this.rowsBySource }, sources: this.plannedSources };
   }
 
   private async fetchWithSplitting(source: AnalyticsSource, window: DateWindow): Promise<void> {
@@ -206,6 +298,7 @@ export class AnalyticsExtractor {
         ],
       });
       this.rows += rawItems.length;
+      this.rowsBySource[source] = (this.rowsBySource[source] ?? 0) + rawItems.length;
       if (done) return;
     }
   }
@@ -218,4 +311,74 @@ function problemWithReport(body: unknown): string | undefined {
   // Paging stops on item_count: a missing or unreadable one would page forever.
   const itemCount = (body as { item_count?: unknown }).item_count;
   return typeof itemCount === 'number' && Number.isInteger(itemCount) && itemCount >= 0 ? undefined : 'expected a whole item_count';
+}
+
+export interface ReportPlanInput {
+  readonly source: AnalyticsSource;
+  readonly settings: Pick<AccountContext['settings'], 'history_start_date' | 'trailing_refetch_days' | 'analytics_window_days' | 'reconciled_after_days'>;
+  readonly asOf: string;
+  /** Creation days of the account's videos, sorted; undefined when no catalog is landed. */
+  readonly createdDays: readonly string[] | undefined;
+  /** The first day the API holds data for the report. */
+  readonly dataFrom: string;
+  /** Days already covered by a completed reconciled fetch. */
+  readonly covered: ReadonlySet<string>;
+  /** Without a catalog: the most rows per day a completed fetch returned (undefined: none yet). */
+  readonly seenRowsPerDay: number | undefined;
+}
+
+/**
+ * The windows of one report of one account, in order: the uncovered days from the history start cut
+ * by expected rows (docs/decisions.md, "Analytics history and windows"), then the trailing window.
+ */
+export function planReportWindows(input: ReportPlanInput): DateWindow[] {
+  const { settings, createdDays } = input;
+  const historyStart = analyticsHistoryStart({ configured: settings.history_start_date, earliestCreated: createdDays?.[0], dataFrom: input.dataFrom });
+  const range = analyticsRange(historyStart, input.asOf, settings.trailing_refetch_days);
+  const windows: DateWindow[] = [];
+  if (range.settled) {
+    const values = ANALYTICS_REPORTS[input.source].valuesPerVideoDay;
+    // With a catalog, an upper bound: every video created by the day (and the rows without a video)
+    // can have one row per value of the report's extra dimension.
+    const seen = input.seenRowsPerDay;
+    const expectedRowsOn = createdDays ? (date: string) => values * (1 + countAtOrBefore(createdDays, date)) : seen === undefined ? undefined : () => seen;
+    // Final days and still-provisional ones never share a window: a window with one provisional day is
+    // asked without reconciled=true and would never count as covered.
+    const lastFinal = addDays(input.asOf, -(settings.reconciled_after_days + 1));
+    for (const uncovered of uncoveredParts(range.settled, input.covered)) {
+      for (const part of splitAfter(uncovered, lastFinal)) {
+        windows.push(...(expectedRowsOn ? sizeWindows(part, expectedRowsOn, ANALYTICS_WINDOW_ROW_BUDGET) : fixedWindows(part, settings.analytics_window_days)));
+      }
+    }
+  }
+  if (range.trailing) windows.push(range.trailing);
+  return windows;
+}
+
+/** The window cut after `lastDay` (when `lastDay` falls inside it). */
+function splitAfter(window: DateWindow, lastDay: string): DateWindow[] {
+  if (lastDay < window.from || lastDay >= window.to) return [window];
+  return [
+    { from: window.from, to: lastDay },
+    { from: addDays(lastDay, 1), to: window.to },
+  ];
+}
+
+/** `/v1/data/status` answers `{reconciled_from: "YYYY-MM-DD", reconciled_to: …}`. */
+function problemWithStatus(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'expected a status object';
+  const from = (body as { reconciled_from?: unknown }).reconciled_from;
+  return typeof from === 'string' && ISO_DATE.test(from) && !Number.isNaN(Date.parse(`${from}T00:00:00Z`)) ? undefined : 'expected reconciled_from as YYYY-MM-DD';
+}
+
+/** How many of the sorted dates are on or before `date` (binary search). */
+export function countAtOrBefore(sortedDates: readonly string[], date: string): number {
+  let lo = 0;
+  let hi = sortedDates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sortedDates[mid]! <= date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

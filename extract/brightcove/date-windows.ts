@@ -32,15 +32,63 @@ export interface AnalyticsPlan {
  * ending where the trailing re-fetch window of `trailingDays` (ending at as-of) begins.
  */
 export function planAnalyticsWindows(historyStart: string, asOf: string, windowDays: number, trailingDays: number): AnalyticsPlan {
-  if (toMs(asOf) < toMs(historyStart)) return { settled: [], trailing: undefined };
+  const range = analyticsRange(historyStart, asOf, trailingDays);
+  return { settled: range.settled ? fixedWindows(range.settled, windowDays) : [], trailing: range.trailing };
+}
+
+/**
+ * The first day of an account's report history. No view precedes its video, so the history starts at
+ * the earliest video's creation day; a configured date only moves it earlier; and it never starts
+ * before the first day the API holds data for the report (`reconciled_from` of /v1/data/status).
+ * Without a catalog the configured date is the start.
+ */
+export function analyticsHistoryStart(input: { configured: string; earliestCreated?: string; dataFrom: string }): string {
+  const candidate = input.earliestCreated === undefined ? input.configured : minDate(input.configured, input.earliestCreated);
+  return maxDate(input.dataFrom, candidate);
+}
+
+/**
+ * The settled range (history start up to the day before the trailing window, fetched until covered)
+ * and the trailing window of `trailingDays` ending at as-of (fetched on every run).
+ */
+export function analyticsRange(historyStart: string, asOf: string, trailingDays: number): { settled: DateWindow | undefined; trailing: DateWindow | undefined } {
+  if (toMs(asOf) < toMs(historyStart)) return { settled: undefined, trailing: undefined };
   const trailingFrom = trailingDays > 0 ? maxDate(historyStart, addDays(asOf, 1 - trailingDays)) : addDays(asOf, 1);
   const trailing = trailingDays > 0 ? { from: trailingFrom, to: asOf } : undefined;
   const lastSettled = addDays(trailingFrom, -1);
-  const settled: DateWindow[] = [];
-  for (let from = historyStart; toMs(from) <= toMs(lastSettled); from = addDays(from, windowDays)) {
-    settled.push({ from, to: minDate(addDays(from, windowDays - 1), lastSettled) });
-  }
+  const settled = toMs(lastSettled) >= toMs(historyStart) ? { from: historyStart, to: lastSettled } : undefined;
   return { settled, trailing };
+}
+
+/**
+ * Cuts `range` into consecutive windows whose expected rows fit `budget`: a window takes day after day
+ * while the sum of `expectedRowsOn(day)` stays within the budget; a day expected above the budget on
+ * its own is a window alone (the row cap then splits it, or fails naming it).
+ */
+export function sizeWindows(range: DateWindow, expectedRowsOn: (date: string) => number, budget: number): DateWindow[] {
+  const windows: DateWindow[] = [];
+  let from = range.from;
+  let rows = 0;
+  for (let day = range.from; toMs(day) <= toMs(range.to); day = addDays(day, 1)) {
+    const dayRows = expectedRowsOn(day);
+    if (day !== from && rows + dayRows > budget) {
+      windows.push({ from, to: addDays(day, -1) });
+      from = day;
+      rows = 0;
+    }
+    rows += dayRows;
+  }
+  windows.push({ from, to: range.to });
+  return windows;
+}
+
+/** Cuts `range` into windows of `windowDays` (the last one shorter): when no row count can be expected. */
+export function fixedWindows(range: DateWindow, windowDays: number): DateWindow[] {
+  const windows: DateWindow[] = [];
+  for (let from = range.from; toMs(from) <= toMs(range.to); from = addDays(from, windowDays)) {
+    windows.push({ from, to: minDate(addDays(from, windowDays - 1), range.to) });
+  }
+  return windows;
 }
 
 /** The runs of consecutive dates of `window` not in `covered`. */

@@ -25,6 +25,11 @@ analytics_raw AS (
            hash(CAST(item_json AS VARCHAR)),
            lower(coalesce(nullif(trim(item_json ->> '$.device_type'), ''), 'unknown'))
     FROM raw.analytics_video_device_daily
+    UNION ALL
+    SELECT 'analytics_video_browser_daily', account_id, fetch_id, landed_file, item_json,
+           hash(CAST(item_json AS VARCHAR)),
+           lower(coalesce(nullif(trim(item_json ->> '$.browser_type'), ''), 'unknown'))
+    FROM raw.analytics_video_browser_daily
 ),
 
 analytics_usable AS (
@@ -75,6 +80,8 @@ raw_counts AS (
     SELECT 'analytics_video_daily', account_id, count(*) FROM raw.analytics_video_daily GROUP BY ALL
     UNION ALL
     SELECT 'analytics_video_device_daily', account_id, count(*) FROM raw.analytics_video_device_daily GROUP BY ALL
+    UNION ALL
+    SELECT 'analytics_video_browser_daily', account_id, count(*) FROM raw.analytics_video_browser_daily GROUP BY ALL
 ),
 
 staged_counts AS (
@@ -83,6 +90,8 @@ staged_counts AS (
     SELECT 'analytics_video_daily', account_id, count(*) FROM staging.analytics_video_daily GROUP BY ALL
     UNION ALL
     SELECT 'analytics_video_device_daily', account_id, count(*) FROM staging.analytics_video_device_daily GROUP BY ALL
+    UNION ALL
+    SELECT 'analytics_video_browser_daily', account_id, count(*) FROM staging.analytics_video_browser_daily GROUP BY ALL
 ),
 
 rejected_counts AS (

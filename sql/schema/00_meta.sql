@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS meta.accounts (
 -- committed (a crash between rename and commit) and is removed and fetched again.
 CREATE TABLE IF NOT EXISTS meta.landed_files (
   file_path VARCHAR PRIMARY KEY,      -- relative to the data dir
-  source VARCHAR NOT NULL,            -- cms_videos | analytics_video_daily | analytics_video_device_daily | player_events
+  source VARCHAR NOT NULL,            -- cms_videos | analytics_video_daily | analytics_video_device_daily | analytics_video_browser_daily | player_events
   account_id VARCHAR,
   run_id VARCHAR NOT NULL,
   request_url VARCHAR,                -- without credentials

@@ -34,12 +34,23 @@ CREATE TABLE IF NOT EXISTS raw.analytics_video_device_daily (
   landed_file VARCHAR NOT NULL
 );
 
+-- Analytics report rows (`dimensions=video,date,browser_type`), one per item.
+CREATE TABLE IF NOT EXISTS raw.analytics_video_browser_daily (
+  account_id VARCHAR NOT NULL,
+  fetch_id VARCHAR NOT NULL,
+  item_json JSON NOT NULL,            -- {"video": "…", "date": "…", "browser_type": "chrome", "video_view": …}
+  request_url VARCHAR NOT NULL,
+  fetched_at TIMESTAMP NOT NULL,
+  run_id VARCHAR NOT NULL,
+  landed_file VARCHAR NOT NULL
+);
+
 -- One row per analytics window request (all its pages). Staging takes, for each account, source and
 -- date, the rows of the latest *completed* fetch whose window covers that date: a re-fetched
 -- provisional day replaces the earlier numbers, and a day that dropped to no rows really drops.
 CREATE TABLE IF NOT EXISTS meta.analytics_window_fetches (
   fetch_id VARCHAR PRIMARY KEY,       -- sortable: later fetches sort after earlier ones
-  source VARCHAR NOT NULL,            -- analytics_video_daily | analytics_video_device_daily
+  source VARCHAR NOT NULL,            -- analytics_video_daily | analytics_video_device_daily | analytics_video_browser_daily
   account_id VARCHAR NOT NULL,
   window_from DATE NOT NULL,          -- inclusive
   window_to DATE NOT NULL,            -- inclusive

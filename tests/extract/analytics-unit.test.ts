@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountProgress } from '../../extract/brightcove/account-context.ts';
-import { AnalyticsExtractor, newFetchId, WindowFailedError } from '../../extract/brightcove/analytics.ts';
+import { AnalyticsExtractor, newFetchId, planReportWindows, WindowFailedError } from '../../extract/brightcove/analytics.ts';
 import { datesOf } from '../../extract/brightcove/date-windows.ts';
 import { VIDEO_DAILY_FIELDS } from '../../extract/brightcove/settings.ts';
 import { HttpClient, RequestFailedError, type BearerAuth } from '../../extract/http.ts';
@@ -18,7 +18,9 @@ import { startScriptedServer, type FixedReply, type ReceivedRequest, type Script
  * splits, what it records in meta.analytics_window_fetches, and what it refuses.
  * History start is moved to 2025-06-01 so a run is a handful of requests: with as-of 2025-06-30 and the
  * fixture's 7 trailing days the plan is 06-01..06-23 (settled; 06-23 ended 06-24 00:00, six days
- * before as-of, so reconciled after 3 days) and 06-24..06-30 (trailing, provisional).
+ * before as-of, so reconciled after 3 days) and 06-24..06-30 (trailing, provisional). No catalog is
+ * landed (the history starts at the configured date) and each report's data-from is stored up front
+ * (as a first /v1/data/status answer would), so the scripted server sees only /v1/data requests.
  */
 
 const config = loadTestConfig();
@@ -102,6 +104,14 @@ beforeAll(async () => {
   session = await openSession({ dataDir: mkdtempSync(join(tmpdir(), 'reelhouse-analytics-unit-')), config, asOf: AS_OF, command: 'analytics-unit' });
   // one lander: it numbers the files of its run, so a second one would reuse their names
   lander = new Lander(session.warehouse, session.dir, session.runId);
+  await lander.commit(
+    (['analytics_video_daily', 'analytics_video_device_daily', 'analytics_video_browser_daily'] as const).map((source) => ({
+      source,
+      accountId: ACCOUNT.account_id,
+      stateKey: 'reconciled_from',
+      stateValue: source === 'analytics_video_browser_daily' ? '2016-08-30' : '2011-01-01',
+    })),
+  );
 });
 afterAll(async () => {
   session.close();
@@ -125,6 +135,8 @@ describe('a run', () => {
       { source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } },
       { source: 'analytics_video_device_daily', window: { from: '2025-06-01', to: '2025-06-23' } },
       { source: 'analytics_video_device_daily', window: { from: '2025-06-24', to: '2025-06-30' } },
+      { source: 'analytics_video_browser_daily', window: { from: '2025-06-01', to: '2025-06-23' } },
+      { source: 'analytics_video_browser_daily', window: { from: '2025-06-24', to: '2025-06-30' } },
     ]);
   });
 
@@ -141,18 +153,27 @@ describe('a run', () => {
   });
 
   it('with no trailing days, plans only settled windows', async () => {
-    // 0 trailing days: 06-01..06-30 settled in one 31-day window, no trailing window
+    // 0 trailing days: 06-01..06-30 settled, no trailing window; final days (up to 06-30 − 3 − 1 =
+    // 06-26) and provisional ones (06-27..06-30) are asked in separate windows.
     const tasks = await extractor({}, 1, { ...SETTINGS, trailing_refetch_days: 0 }).plan();
-    expect(tasks).toEqual([
-      { source: 'analytics_video_daily', window: { from: '2025-06-01', to: '2025-06-30' } },
-      { source: 'analytics_video_device_daily', window: { from: '2025-06-01', to: '2025-06-30' } },
-    ]);
+    expect(tasks).toEqual(
+      (['analytics_video_daily', 'analytics_video_device_daily', 'analytics_video_browser_daily'] as const).flatMap((source) => [
+        { source, window: { from: '2025-06-01', to: '2025-06-26' } },
+        { source, window: { from: '2025-06-27', to: '2025-06-30' } },
+      ]),
+    );
   });
 
   it('asks each window once for all videos, reconciled only when settled, and records each fetch', async () => {
     server.script((request) => reportFor(request));
     const result = await extractor().run();
-    expect(result).toEqual({ requests: 4, fetches: 4, rows: 23 + 7 + 23 + 7 });
+    expect(result).toEqual({
+      requests: 6,
+      fetches: 6,
+      rows: 3 * (23 + 7),
+      rowsBySource: { analytics_video_daily: 30, analytics_video_device_daily: 30, analytics_video_browser_daily: 30 },
+      sources: ['analytics_video_daily', 'analytics_video_device_daily', 'analytics_video_browser_daily'],
+    });
     expect(server.received[0]!.path).toBe(
       `/v1/data?accounts=${ACCOUNT.account_id}&dimensions=video%2Cdate&fields=${encodeURIComponent(DAILY_FIELDS)}` +
         '&from=2025-06-01&to=2025-06-23&limit=all&reconciled=true',
@@ -163,14 +184,18 @@ describe('a run', () => {
       'video,date 2025-06-24..2025-06-30',
       'video,date,device_type 2025-06-01..2025-06-23 reconciled',
       'video,date,device_type 2025-06-24..2025-06-30',
+      'video,date,browser_type 2025-06-01..2025-06-23 reconciled',
+      'video,date,browser_type 2025-06-24..2025-06-30',
     ]);
     expect(await fetchRows()).toEqual([
       { source: 'analytics_video_daily', window_from: '2025-06-01', window_to: '2025-06-23', reconciled: true, done: true, row_count: 23 },
       { source: 'analytics_video_daily', window_from: '2025-06-24', window_to: '2025-06-30', reconciled: false, done: true, row_count: 7 },
       { source: 'analytics_video_device_daily', window_from: '2025-06-01', window_to: '2025-06-23', reconciled: true, done: true, row_count: 23 },
       { source: 'analytics_video_device_daily', window_from: '2025-06-24', window_to: '2025-06-30', reconciled: false, done: true, row_count: 7 },
+      { source: 'analytics_video_browser_daily', window_from: '2025-06-01', window_to: '2025-06-23', reconciled: true, done: true, row_count: 23 },
+      { source: 'analytics_video_browser_daily', window_from: '2025-06-24', window_to: '2025-06-30', reconciled: false, done: true, row_count: 7 },
     ]);
-    expect(work).toEqual({ added: 4, advanced: 4 });
+    expect(work).toEqual({ added: 6, advanced: 6 });
   });
 
   it('never asks again for days a completed reconciled fetch covered', async () => {
@@ -179,6 +204,7 @@ describe('a run', () => {
     expect((await extractor().plan()).map((task) => `${task.source} ${task.window.from}..${task.window.to}`)).toEqual([
       'analytics_video_daily 2025-06-24..2025-06-30',
       'analytics_video_device_daily 2025-06-24..2025-06-30',
+      'analytics_video_browser_daily 2025-06-24..2025-06-30',
     ]);
   });
 
@@ -190,6 +216,100 @@ describe('a run', () => {
     ]);
     await expect(extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-01', to: '2025-06-23' } }])).rejects.toThrow(RequestFailedError);
     expect((await extractor().plan()).filter((task) => task.source === 'analytics_video_daily')).toHaveLength(2);
+  });
+});
+
+describe('history start and window sizing', () => {
+  it('starts every report at the earliest landed video when it is before the configured date', async () => {
+    // Two videos, created 2025-05-20 and 2025-06-10; configured start 2025-06-01: the history starts
+    // 05-20. (1 + 2) × 7 rows a day at most is far under the budget: one settled window per report.
+    await session.warehouse.run(
+      `INSERT INTO raw.cms_videos VALUES
+        ('${ACCOUNT.account_id}', '11', '{"id": "11", "created_at": "2025-06-10T08:00:00.000Z"}', 'x', now()::TIMESTAMP, 'r', 'f'),
+        ('${ACCOUNT.account_id}', '12', '{"id": "12", "created_at": "2025-05-20T23:59:59.000Z"}', 'x', now()::TIMESTAMP, 'r', 'f'),
+        ('1', '13', '{"id": "13", "created_at": "2019-01-01T00:00:00.000Z"}', 'x', now()::TIMESTAMP, 'r', 'f')`,
+    );
+    try {
+      const tasks = await extractor().plan();
+      expect(tasks.map((task) => `${task.source} ${task.window.from}..${task.window.to}`)).toEqual([
+        'analytics_video_daily 2025-05-20..2025-06-23',
+        'analytics_video_daily 2025-06-24..2025-06-30',
+        'analytics_video_device_daily 2025-05-20..2025-06-23',
+        'analytics_video_device_daily 2025-06-24..2025-06-30',
+        'analytics_video_browser_daily 2025-05-20..2025-06-23',
+        'analytics_video_browser_daily 2025-06-24..2025-06-30',
+      ]);
+    } finally {
+      await session.warehouse.run('DELETE FROM raw.cms_videos');
+    }
+  });
+
+  it('sizes windows by catalog size × days within 900,000 rows, exactly at the budget and one video past it', () => {
+    const plan = (videos: number, source: 'analytics_video_daily' | 'analytics_video_device_daily' | 'analytics_video_browser_daily') =>
+      planReportWindows({
+        source,
+        settings: { ...config.extract, history_start_date: '2025-01-01' },
+        asOf: '2025-01-19', // trailing 01-13..01-19, settled 01-01..01-12
+        createdDays: Array.from({ length: videos }, () => '2025-01-01'),
+        dataFrom: '2011-01-01',
+        covered: new Set(),
+        seenRowsPerDay: undefined,
+      }).map((window) => `${window.from}..${window.to}`);
+    // 149,999 videos + 1 row without a video = 150,000 rows a day: 6 days = 900,000, exactly the budget.
+    expect(plan(149_999, 'analytics_video_daily')).toEqual(['2025-01-01..2025-01-06', '2025-01-07..2025-01-12', '2025-01-13..2025-01-19']);
+    // 150,000 videos: 150,001 a day, 6 days = 900,006, one window of 5 days (750,005) at a time.
+    expect(plan(150_000, 'analytics_video_daily')).toEqual(['2025-01-01..2025-01-05', '2025-01-06..2025-01-10', '2025-01-11..2025-01-12', '2025-01-13..2025-01-19']);
+    // 149,998 videos: 149,999 a day, 6 days = 899,994; 7 days would be 1,049,993.
+    expect(plan(149_998, 'analytics_video_daily')[0]).toBe('2025-01-01..2025-01-06');
+    // Devices: 5 rows per video-day: 29,999 videos → 150,000 a day → 6 days. Browsers: 7 per video-day:
+    // 21,428 videos → (21,429) × 7 = 150,003 a day → 5 days (6 would be 900,018).
+    expect(plan(29_999, 'analytics_video_device_daily')[0]).toBe('2025-01-01..2025-01-06');
+    expect(plan(21_428, 'analytics_video_browser_daily')[0]).toBe('2025-01-01..2025-01-05');
+    expect(plan(21_427, 'analytics_video_browser_daily')[0]).toBe('2025-01-01..2025-01-06'); // 21,428 × 7 = 149,996 a day
+  });
+
+  it('without a catalog, sizes by the most rows per day seen before; with neither, by analytics_window_days', () => {
+    const plan = (seenRowsPerDay: number | undefined) =>
+      planReportWindows({
+        source: 'analytics_video_daily',
+        settings: { ...config.extract, history_start_date: '2025-01-01' },
+        asOf: '2025-03-31', // settled 01-01..03-24 (83 days)
+        createdDays: undefined,
+        dataFrom: '2011-01-01',
+        covered: new Set(),
+        seenRowsPerDay,
+      }).map((window) => `${window.from}..${window.to}`);
+    // 30,000 rows a day seen: 30 days = 900,000 fit, 31 do not.
+    expect(plan(30_000)).toEqual(['2025-01-01..2025-01-30', '2025-01-31..2025-03-01', '2025-03-02..2025-03-24', '2025-03-25..2025-03-31']);
+    // Nothing seen, no catalog: the configured 31-day windows.
+    expect(plan(undefined)).toEqual(['2025-01-01..2025-01-31', '2025-02-01..2025-03-03', '2025-03-04..2025-03-24', '2025-03-25..2025-03-31']);
+  });
+
+  it('asks /v1/data/status once per report, keeps its reconciled_from, and takes the documented date from a server without it', async () => {
+    await session.warehouse.run(`DELETE FROM meta.extract_state WHERE account_id = '${ACCOUNT.account_id}' AND state_key = 'reconciled_from' AND source <> 'analytics_video_daily'`);
+    server.script((request) =>
+      request.path.includes('dimensions=video%2Cdate%2Cdevice_type')
+        ? { status: 200, body: { reconciled_from: '2025-05-25', reconciled_to: '2025-06-26' } }
+        : { status: 404, body: [{ error_code: 'NOT_FOUND', message: 'Requested resource does not exist' }] },
+    );
+    const tasks = await extractor().plan();
+    expect(server.received.map((request) => request.path)).toEqual([
+      `/v1/data/status?accounts=${ACCOUNT.account_id}&dimensions=video%2Cdate%2Cdevice_type`,
+      `/v1/data/status?accounts=${ACCOUNT.account_id}&dimensions=video%2Cdate%2Cbrowser_type`,
+    ]);
+    // Configured 2025-06-01 stays the start: reconciled_from 2025-05-25 is earlier, the documented 2016-08-30 too.
+    expect(tasks[2]).toEqual({ source: 'analytics_video_device_daily', window: { from: '2025-06-01', to: '2025-06-23' } });
+    expect(logLines.join('\n')).toContain('history starts no earlier than the documented 2016-08-30');
+    const stored = await session.warehouse.rows<{ source: string; state_value: string }>(
+      `SELECT source, state_value FROM meta.extract_state WHERE account_id = '${ACCOUNT.account_id}' AND state_key = 'reconciled_from' ORDER BY source`,
+    );
+    expect(stored).toEqual([
+      { source: 'analytics_video_browser_daily', state_value: '2016-08-30' },
+      { source: 'analytics_video_daily', state_value: '2011-01-01' },
+      { source: 'analytics_video_device_daily', state_value: '2025-05-25' },
+    ]);
+    await extractor().plan();
+    expect(server.received).toHaveLength(2); // kept: not asked again
   });
 });
 
@@ -214,7 +334,7 @@ describe('paging', () => {
     // 7 rows in pages of 3: offsets 0, 3, 6
     expect(asked()).toEqual(['video,date 2025-06-24..2025-06-30 @0', 'video,date 2025-06-24..2025-06-30 @3', 'video,date 2025-06-24..2025-06-30 @6']);
     expect(server.received[0]!.path).toContain('&limit=3&offset=0&sort=date');
-    expect(result).toEqual({ requests: 3, fetches: 1, rows: 7 });
+    expect(result).toEqual({ requests: 3, fetches: 1, rows: 7, rowsBySource: { analytics_video_daily: 7 }, sources: ['analytics_video_daily'] });
     expect(await fetchRows()).toEqual([
       { source: 'analytics_video_daily', window_from: '2025-06-24', window_to: '2025-06-30', reconciled: false, done: true, row_count: 7 },
     ]);
@@ -223,7 +343,7 @@ describe('paging', () => {
   it('stops on an empty page even if item_count promised more', async () => {
     server.script((request) => (new URL(request.path, 'http://x').searchParams.get('offset') === '0' ? reportFor(request, { count: () => 9 }) : { status: 200, body: { item_count: 9, items: [] } }));
     const result = await extractor({ pageLimit: 7 }).run([{ source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } }]);
-    expect(result).toEqual({ requests: 2, fetches: 1, rows: 7 });
+    expect(result).toEqual({ requests: 2, fetches: 1, rows: 7, rowsBySource: { analytics_video_daily: 7 }, sources: ['analytics_video_daily'] });
   });
 
   it('with one page for all, a page shorter than item_count is refused and the window split', async () => {
@@ -328,7 +448,7 @@ describe('report shape', () => {
   it('accepts an item_count of 0 with no items', async () => {
     server.script({ status: 200, body: { item_count: 0, items: [] } });
     const result = await extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } }]);
-    expect(result).toEqual({ requests: 1, fetches: 1, rows: 0 });
+    expect(result).toEqual({ requests: 1, fetches: 1, rows: 0, rowsBySource: { analytics_video_daily: 0 }, sources: ['analytics_video_daily'] });
     expect((await fetchRows())[0]!.done).toBe(true);
   });
 });

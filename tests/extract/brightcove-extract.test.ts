@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
-import { planAnalyticsWindows } from '../../extract/brightcove/date-windows.ts';
-import { differences, extractOnce, HISTORY_START, tempDataDir, testConfig, TODAY, type ExtractRun } from './helpers.ts';
+import { differences, extractOnce, HISTORY_START, tempDataDir, TODAY, type ExtractRun } from './helpers.ts';
 
 /**
  * Extraction against the simulator on 127.0.0.1 (20 videos per account, 2025-01-01 … 2025-06-30):
@@ -9,6 +8,7 @@ import { differences, extractOnce, HISTORY_START, tempDataDir, testConfig, TODAY
  */
 
 const ACCOUNTS = 11;
+const REPORTS = 3; // video,date; video,date,device_type; video,date,browser_type
 const SEED = 7;
 
 describe('Brightcove extraction, fault-free', () => {
@@ -58,18 +58,29 @@ describe('Brightcove extraction, fault-free', () => {
     expect(differences(first.snapshot.cms, second.snapshot.cms)).toEqual([]);
     expect(differences(first.snapshot.daily, second.snapshot.daily)).toEqual([]);
     expect(differences(first.snapshot.devices, second.snapshot.devices)).toEqual([]);
-    // The second run is incremental: fewer CMS rows, and only the trailing windows of analytics.
+    // The second run is incremental: fewer CMS rows, and only the trailing window of each report:
+    // 11 accounts × 3 reports.
     expect(second.summary!.rowsLanded.cms_videos).toBeLessThan(first.summary!.rowsLanded.cms_videos);
-    expect(second.summary!.analyticsRequests).toBe(ACCOUNTS * 2);
+    expect(second.summary!.analyticsRequests).toBe(ACCOUNTS * REPORTS);
+    // The simulator counts both runs: 66 first, 33 second.
+    expect(sim.counts()['analytics_data']).toEqual({ '200': 2 * ACCOUNTS * REPORTS + ACCOUNTS * REPORTS });
+    expect(second.summary!.leastAnalyticsRequests).toBe(ACCOUNTS * REPORTS);
   });
 
-  it('asks analytics within 10 % of one request per account, report and window', () => {
-    const plan = planAnalyticsWindows(HISTORY_START, TODAY, testConfig().extract.analytics_window_days, testConfig().extract.trailing_refetch_days);
-    const minimum = ACCOUNTS * 2 * (plan.settled.length + 1);
-    const made = first.summary!.analyticsRequests;
-    expect(made).toBeGreaterThanOrEqual(minimum);
-    expect(made).toBeLessThanOrEqual(Math.ceil(minimum * 1.1));
-    expect(first.summary!.oneRequestPerVideo).toBeGreaterThan(10 * made);
-    expect(first.lines.join('\n')).toMatch(/Analytics requests: \d+ \(one request per video, report and window would need \d+/);
+  it('sizes windows by rows: one settled window and the trailing one per account and report, and says how few were possible', () => {
+    // 20 videos per account created since 2019 (at most ~2,400 days before 2025-06-30): at most
+    // (20 + 1) × 7 = 147 browser rows a day, ~353,000 for all history, under the 900,000 budget, so
+    // every report asks its whole settled history at once, then the 7 trailing days:
+    // 11 accounts × 3 reports × 2 windows = 66 (with 31-day windows from 2025-01-01 it was 154 for 2 reports).
+    expect(first.summary!.analyticsRequests).toBe(ACCOUNTS * REPORTS * 2);
+    // The least possible: one per account and report (no report comes near 1,000,000 rows).
+    expect(first.summary!.leastAnalyticsRequests).toBe(ACCOUNTS * REPORTS);
+    expect(first.lines.join('\n')).toContain(
+      `Analytics requests: ${ACCOUNTS * REPORTS * 2} (the least possible: ${ACCOUNTS * REPORTS}, one per account and report and more only where the 1,000,000-row cap forces it; `,
+    );
+    // Per video, each of the 66 windows would be one request per video of its account: 66 × 20 (less the deleted ones).
+    expect(first.summary!.oneRequestPerVideo).toBeGreaterThan(10 * first.summary!.analyticsRequests);
+    // Each account asked /v1/data/status once per report, on the first run only.
+    expect(sim.counts()['analytics_status']).toEqual({ '200': ACCOUNTS * REPORTS });
   });
 });

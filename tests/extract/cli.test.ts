@@ -81,7 +81,8 @@ async function snapshotOf(root: string): Promise<{ snapshot: Snapshot; unlisted:
     SELECT f.file_path, f.row_count::VARCHAR AS row_count,
       ((SELECT count(*) FROM raw.cms_videos r WHERE r.landed_file = f.file_path)
        + (SELECT count(*) FROM raw.analytics_video_daily r WHERE r.landed_file = f.file_path)
-       + (SELECT count(*) FROM raw.analytics_video_device_daily r WHERE r.landed_file = f.file_path))::VARCHAR AS in_raw
+       + (SELECT count(*) FROM raw.analytics_video_device_daily r WHERE r.landed_file = f.file_path)
+       + (SELECT count(*) FROM raw.analytics_video_browser_daily r WHERE r.landed_file = f.file_path))::VARCHAR AS in_raw
     FROM meta.landed_files f`);
   const onDisk = new Set(parquetFiles(root).map((name) => `lake/${name.split('\\').join('/')}`));
   const mismatched: string[] = [];

@@ -37,39 +37,34 @@ function dailyWindows(sim: RunningSimulator): string[] {
 }
 
 describe('analytics windows (history_start_date, analytics_window_days, trailing_refetch_days, reconciled_after_days)', () => {
-  it('a first run as of 2025-06-30 asks 31-day windows from 2023-01-01, then the trailing 7 days', async () => {
+  it('a first run as of 2025-06-30 asks all history from the earliest video in one window, then the trailing 7 days', async () => {
     const sim = await simulator();
     const run = await extractOnce(sim, tempDataDir(), { accounts: ['impact'], config: loadTestConfig(), asOf: '2025-06-30' });
     expect(run.error).toBeUndefined();
-    const windows = dailyWindows(sim);
-    // Trailing 7 days ending at as-of: 06-24..06-30; settled windows end the day before, 06-23.
-    // 2023-01-01 .. 2025-06-23 is 905 days: 29 windows of 31 days (899 days) + one of 6 days.
-    // Settled windows end ≥ 3 + 1 days before as-of (to ≤ 06-26): all reconciled; the trailing one is not.
-    expect(windows).toHaveLength(31);
-    expect(windows.slice(0, 2)).toEqual(['2023-01-01..2023-01-31 reconciled', '2023-02-01..2023-03-03 reconciled']);
-    expect(windows.slice(-3)).toEqual(['2025-05-18..2025-06-17 reconciled', '2025-06-18..2025-06-23 reconciled', '2025-06-24..2025-06-30']);
+    // The earliest video the CMS lists starts the history (before the configured 2023-01-01).
+    const earliest = sim.dataset.videos[IMPACT]!.filter((video) => video.state !== 'DELETED').map((video) => video.created_at.slice(0, 10)).sort()[0]!;
+    expect(earliest < loadTestConfig().extract.history_start_date).toBe(true);
+    // Trailing 7 days ending at as-of: 06-24..06-30; the settled range ends the day before, 06-23.
+    // 10 videos + the rows without a video: at most 11 rows a day, far under 900,000 for ~2,400 days:
+    // one window. It ended ≥ 3 + 1 days before as-of (06-23 ≤ 06-26): reconciled; the trailing one is not.
+    expect(dailyWindows(sim)).toEqual([`${earliest}..2025-06-23 reconciled`, '2025-06-24..2025-06-30']);
   });
 
   it('reconciled after 3 days: a day 3 days before as-of is asked provisional, 4 days before reconciled; the next day re-asks it reconciled', async () => {
-    // One-day windows and a 2-day trailing window so that settled days come close to as-of; the
-    // reconciled rule (reconciled_after_days) is the fixture's. A day D is final (asked with
-    // reconciled=true) once it ended 3 days before as-of: D + 1 ≤ as-of − 3, i.e. D ≤ as-of − 4.
-    const config = configWith({ history_start_date: '2025-06-20', analytics_window_days: 1, trailing_refetch_days: 2 });
+    // A 2-day trailing window so that settled days come close to as-of; the reconciled rule
+    // (reconciled_after_days) is the fixture's. A day D is final (asked with reconciled=true) once it
+    // ended 3 days before as-of: D + 1 ≤ as-of − 3, i.e. D ≤ as-of − 4. Final and provisional days are
+    // never asked in one window.
+    const config = configWith({ trailing_refetch_days: 2 });
     const sim = await simulator();
     const dir = tempDataDir();
     const first = await extractOnce(sim, dir, { accounts: ['impact'], config, asOf: '2025-06-30' });
     expect(first.error).toBeUndefined();
-    // as-of 06-30: trailing 06-29..06-30; settled 06-20..06-28; final up to 06-26 (06-30 − 4).
+    const earliest = sim.dataset.videos[IMPACT]!.filter((video) => video.state !== 'DELETED').map((video) => video.created_at.slice(0, 10)).sort()[0]!;
+    // as-of 06-30: trailing 06-29..06-30; settled up to 06-28; final up to 06-26 (06-30 − 4).
     expect(dailyWindows(sim)).toEqual([
-      '2025-06-20..2025-06-20 reconciled',
-      '2025-06-21..2025-06-21 reconciled',
-      '2025-06-22..2025-06-22 reconciled',
-      '2025-06-23..2025-06-23 reconciled',
-      '2025-06-24..2025-06-24 reconciled',
-      '2025-06-25..2025-06-25 reconciled',
-      '2025-06-26..2025-06-26 reconciled', // 4 days before as-of
-      '2025-06-27..2025-06-27', // 3 days before as-of: still provisional
-      '2025-06-28..2025-06-28',
+      `${earliest}..2025-06-26 reconciled`, // 06-26 is 4 days before as-of
+      '2025-06-27..2025-06-28', // 06-27 is 3 days before as-of: still provisional
       '2025-06-29..2025-06-30',
     ]);
 
@@ -78,7 +73,7 @@ describe('analytics windows (history_start_date, analytics_window_days, trailing
     sim.setToday('2025-07-01');
     const second = await extractOnce(sim, dir, { accounts: ['impact'], config, asOf: '2025-07-01' });
     expect(second.error).toBeUndefined();
-    expect(dailyWindows(sim)).toEqual(['2025-06-27..2025-06-27 reconciled', '2025-06-28..2025-06-28', '2025-06-29..2025-06-29', '2025-06-30..2025-07-01']);
+    expect(dailyWindows(sim)).toEqual(['2025-06-27..2025-06-27 reconciled', '2025-06-28..2025-06-29', '2025-06-30..2025-07-01']);
   });
 });
 

@@ -38,6 +38,7 @@ export interface PipelineRun {
     catalogByYear: MartRow[];
     daily: MartRow[];
     multiYear: MartRow[];
+    browser: MartRow[];
   };
   /** How many raw video × date rows were landed for the key account|video|date (all fetches). */
   rawDayVersions: Map<string, number>;
@@ -95,6 +96,9 @@ export async function runPipeline(
       ),
       multiYear: await warehouse.rows<MartRow>(
         'SELECT account_id, video_id, CAST(view_date AS VARCHAR) AS view_date, category, CAST(video_view AS DOUBLE) AS video_view FROM marts.daily_analytics_multi_year',
+      ),
+      browser: await warehouse.rows<MartRow>(
+        'SELECT account_id, video_id, CAST(view_date AS VARCHAR) AS view_date, channel, browser_type, CAST(video_view AS DOUBLE) AS video_view FROM marts.daily_browser_views',
       ),
     };
     const versions = await warehouse.rows<{ day_key: string; versions: number }>(

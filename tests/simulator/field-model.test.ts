@@ -26,8 +26,10 @@ function modelFields(dimensions: readonly string[]): string[] | undefined {
 }
 
 describe("the simulator's Analytics field lists", () => {
-  it('serve six dimension sets', () => {
-    expect(Object.keys(DOCUMENTED_FIELDS).sort()).toEqual(['date', 'date,device_type', 'date,video', 'device_type', 'device_type,video', 'video']);
+  it('serve nine dimension sets', () => {
+    expect(Object.keys(DOCUMENTED_FIELDS).sort()).toEqual([
+      'browser_type', 'browser_type,date', 'browser_type,video', 'date', 'date,device_type', 'date,video', 'device_type', 'device_type,video', 'video',
+    ]);
   });
 
   for (const [key, fields] of Object.entries(DOCUMENTED_FIELDS)) {
