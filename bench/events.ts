@@ -2,13 +2,19 @@
  * Bench: player events → engagement, on one machine.
  *   npm run bench -- events --events 1000000 [--format parquet|ndjson] [--memory-limit 6GB] [--threads 2]
  *     [--files 4] [--keep] [--skip-build] [--reuse <folder kept by --keep>] [--profile] [--events-per-slice N]
- * Generates N events (about 20 per user + video: play, heartbeats, pauses and resumes, a forward skip,
- * a rewind, a replay after a closed browser, two or three videos per sessionId) with DuckDB into
- * files in a temporary folder, then times separately:
+ *     [--no-floor] [--end-to-end] [--incremental N]
+ * Generates N input rows (about 20 per user + video: play, heartbeats, pauses and resumes, a forward skip,
+ * a rewind, a replay after a closed browser, two or three videos per sessionId; about 30 % of the pairs
+ * send an eventId, 3 % of the rows are re-sent copies, 0.5 % bad rows) with DuckDB into files cut by
+ * time in a temporary folder, then times separately:
  *   ingest  `ingest-events` on those files (validation, de-duplication, lake Parquet, raw table)
+ *   floor   the same files read, typed and written once as date-partitioned Parquet; prints ingest / floor
  *   build   staging.player_events → intermediate.video_durations → marts.user_video_engagement (full)
  *           → marts.video_engagement_summary
- * and prints events/s, seconds, the process's peak RSS, DuckDB's own memory and whether it spilled.
+ *   export  (--end-to-end) the engagement exports, then the sum files → ingest → build → export
+ *   increment (--incremental N) N new events on the day after the last one, ingested into the data dir
+ *           as it is (with --reuse: into a kept folder, e.g. one that holds 100 M events)
+ * and prints events/s, seconds, CPU seconds, the process's peak RSS, DuckDB's own memory and whether it spilled.
  * Large sizes in two runs: `--keep --skip-build` (generate + ingest), then `--reuse <folder>` (build only,
  * on the events kept). `--profile` then times the engagement rules' statement by operator (it runs the
  * rules a second time, outside the figures).

@@ -123,19 +123,28 @@ FROM keyed;
 -- @next-statement (between the two, ingest-events.ts reads the dates the valid rows touch: landed covers only those)
 
 CREATE OR REPLACE TEMP TABLE ingest_classified AS
-WITH valid AS (
-    SELECT * EXCLUDE (raw_text, reason) FROM ingest_typed WHERE reason IS NULL
-),
-
--- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
--- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
-landed AS (
+-- Grain here: one row per accepted or quarantined row, and one row per group of duplicates (copies: how
+-- many rows it stands for). Duplicates are only counted, so the rows are grouped by their key instead of
+-- being numbered one by one (hash aggregates, no sort).
+WITH landed AS NOT MATERIALIZED (
+    -- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
+    -- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
     SELECT event_id, user_id, session_id, video_id, event_type, event_at,
            CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS position_key, event_date
     FROM {{landed}}
 ),
 
-with_event_id AS (
+id_contents AS (
+    -- Rows with an eventId, one row per (date, eventId, content): its first row and how many rows have it.
+    SELECT event_date, event_id, user_id, session_id, video_id, event_type, event_at, position_key,
+           min(source_row) AS first_row, count(*) AS copies,
+           arg_min(struct_pack(event_name, position_s, video_duration_s), source_row) AS first_sent
+    FROM ingest_typed
+    WHERE reason IS NULL AND event_id IS NOT NULL
+    GROUP BY event_date, event_id, user_id, session_id, video_id, event_type, event_at, position_key
+),
+
+id_judged AS (
     -- A row with an eventId meets the first holder of its (date, eventId): an earlier load's event,
     -- else the first row of this load. Same content: a duplicate; other content: a conflict (the first stands).
     SELECT
@@ -146,75 +155,97 @@ with_event_id AS (
                           AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
                           AND earlier.event_at = valid.event_at AND earlier.position_key = valid.position_key
                      THEN 'duplicate' ELSE 'conflicting_event_id' END
-            WHEN row_number() OVER same_event_id = 1 THEN 'accepted'
-            WHEN row(valid.user_id, valid.session_id, valid.video_id, valid.event_type, valid.event_at, valid.position_key)
-                 = first_value(row(valid.user_id, valid.session_id, valid.video_id, valid.event_type, valid.event_at, valid.position_key))
-                   OVER same_event_id THEN 'duplicate'
+            WHEN valid.first_row = first_holder.first_row THEN 'accepted'
             ELSE 'conflicting_event_id'
         END AS outcome
-    FROM valid
+    FROM id_contents AS valid
     LEFT JOIN landed AS earlier ON earlier.event_date = valid.event_date AND earlier.event_id = valid.event_id
-    WHERE valid.event_id IS NOT NULL
-    WINDOW same_event_id AS (PARTITION BY valid.event_date, valid.event_id ORDER BY valid.source_row)
+    JOIN (SELECT event_date, event_id, min(first_row) AS first_row FROM id_contents GROUP BY ALL) AS first_holder
+        ON first_holder.event_date = valid.event_date AND first_holder.event_id = valid.event_id
 ),
 
-without_event_id AS (
-    -- Rows without an eventId, each marked when an earlier load landed its content (with an eventId or without).
+no_id_contents AS (
+    -- Rows without an eventId, one row per content: its first row and how many rows have it.
+    SELECT event_date, user_id, session_id, video_id, event_type, event_at, position_key,
+           min(source_row) AS first_row, count(*) AS copies,
+           arg_min(struct_pack(event_name, position_s, video_duration_s), source_row) AS first_sent
+    FROM ingest_typed
+    WHERE reason IS NULL AND event_id IS NULL
+    GROUP BY event_date, user_id, session_id, video_id, event_type, event_at, position_key
+),
+
+no_id_judged AS (
+    -- The first row of a content without an eventId is a duplicate when the same content landed before
+    -- it: in an earlier load (with an eventId or without), or as an earlier accepted row with an eventId.
+    -- Every later row of that content is a duplicate of it.
     SELECT
         valid.*,
-        CASE WHEN EXISTS (
-            SELECT 1 FROM landed AS earlier
-            WHERE earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
-              AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
-              AND earlier.event_at = valid.event_at AND earlier.position_key = valid.position_key
-        ) THEN 'duplicate' END AS outcome
-    FROM valid
-    WHERE valid.event_id IS NULL
-),
-
-deduplicated AS (
-    -- A row without an eventId is a duplicate when the same content landed before it: in an earlier load,
-    -- as an earlier row of this load without an eventId, or as an earlier accepted row with one (a row with
-    -- an eventId that duplicates an accepted one has its content and comes after it). A conflicting row
-    -- is no holder of its content: it sits in partitions of its own.
-    SELECT
-        * EXCLUDE (outcome),
+        CAST(NULL AS VARCHAR) AS event_id,
         CASE
-            WHEN event_id IS NOT NULL THEN outcome
-            WHEN outcome = 'duplicate' THEN 'duplicate'
-            WHEN row_number() OVER same_content > 1 THEN 'duplicate'
+            WHEN earlier.landed_before THEN 'duplicate'
+            WHEN accepted_with_id.first_row < valid.first_row THEN 'duplicate'
             ELSE 'accepted'
         END AS outcome
-    FROM (SELECT * FROM without_event_id UNION ALL BY NAME SELECT * FROM with_event_id)
-    WINDOW same_content AS (
-        PARTITION BY outcome IS NOT DISTINCT FROM 'conflicting_event_id',
-                     user_id, session_id, video_id, event_type, event_at, position_key
-        ORDER BY source_row)
+    FROM no_id_contents AS valid
+    LEFT JOIN (SELECT DISTINCT user_id, session_id, video_id, event_type, event_at, position_key, true AS landed_before FROM landed) AS earlier
+        ON earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
+       AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
+       AND earlier.event_at = valid.event_at AND earlier.position_key = valid.position_key
+    LEFT JOIN (
+        SELECT user_id, session_id, video_id, event_type, event_at, position_key, min(first_row) AS first_row
+        FROM id_judged WHERE outcome = 'accepted'
+        GROUP BY ALL
+    ) AS accepted_with_id
+        ON accepted_with_id.user_id = valid.user_id AND accepted_with_id.session_id = valid.session_id
+       AND accepted_with_id.video_id = valid.video_id AND accepted_with_id.event_type = valid.event_type
+       AND accepted_with_id.event_at = valid.event_at AND accepted_with_id.position_key = valid.position_key
+),
+
+judged AS (
+    SELECT * FROM id_judged
+    UNION ALL BY NAME
+    SELECT * FROM no_id_judged
 )
 
 SELECT
-    source_row,
-    CAST(NULL AS VARCHAR)                                     AS raw_text,  -- a conflicting row's: filled by ingest-events.ts
-    CAST(CASE WHEN outcome = 'conflicting_event_id' THEN 'quarantined' ELSE outcome END AS VARCHAR) AS outcome,
-    CAST(CASE WHEN outcome = 'conflicting_event_id' THEN 'conflicting_event_id' END AS VARCHAR) AS reason,
+    first_row                                                 AS source_row,
+    CAST(NULL AS VARCHAR)                                     AS raw_text,
+    'accepted'                                                AS outcome,
+    CAST(NULL AS VARCHAR)                                     AS reason,
     -- Unique in raw.player_events: the eventId within its UTC date when sent, else the content, as two
     -- 64-bit hashes of different orders (only uniqueness matters: duplicates are found by comparing columns).
-    CASE WHEN outcome <> 'conflicting_event_id' THEN
-        CASE WHEN event_id IS NOT NULL
-             THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
-             ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, position_key) AS UHUGEINT) << 64)
-                  | hash(position_key, event_at, event_type, video_id, session_id, user_id, 'content')
-        END
+    CASE WHEN event_id IS NOT NULL
+         THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
+         ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, position_key) AS UHUGEINT) << 64)
+              | hash(position_key, event_at, event_type, video_id, session_id, user_id, 'content')
     END                                                       AS event_key,
-    event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date,
+    event_id, user_id, session_id, video_id, first_sent.event_name AS event_name, event_type, event_at,
+    first_sent.position_s AS position_s, first_sent.video_duration_s AS video_duration_s, event_date,
     CAST(getvariable('ingest_load_id') AS BIGINT)             AS load_id,
-    CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file
-FROM deduplicated
+    CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file,
+    CAST(1 AS BIGINT)                                         AS copies
+FROM judged
+WHERE outcome = 'accepted'
+UNION ALL
+-- the duplicates, one row per group: the copies after an accepted first row, or every copy of a landed event
+SELECT
+    NULL, NULL, 'duplicate', NULL, NULL, event_id, user_id, session_id, video_id, NULL, event_type, event_at, NULL, NULL,
+    event_date, NULL, NULL,
+    CASE WHEN outcome = 'accepted' THEN copies - 1 ELSE copies END
+FROM judged
+WHERE outcome = 'duplicate' OR (outcome = 'accepted' AND copies > 1)
+UNION ALL
+-- a content that conflicts with its eventId's first holder, one row per group: ingest-events.ts replaces
+-- it by its rows (rare), each quarantined with its own line and raw text
+SELECT
+    NULL, NULL, 'conflicting_group', 'conflicting_event_id', NULL, event_id, user_id, session_id, video_id, NULL, event_type,
+    event_at, position_key, NULL, event_date, NULL, NULL, copies
+FROM judged
+WHERE outcome = 'conflicting_event_id'
 UNION ALL
 SELECT
-    source_row, raw_text, 'quarantined', reason, CAST(NULL AS UHUGEINT),
+    source_row, raw_text, 'quarantined', reason, NULL,
     event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date,
-    CAST(getvariable('ingest_load_id') AS BIGINT),
-    CAST(getvariable('ingest_source_file') AS VARCHAR)
+    CAST(getvariable('ingest_load_id') AS BIGINT), CAST(getvariable('ingest_source_file') AS VARCHAR), 1
 FROM ingest_typed
 WHERE reason IS NOT NULL;
