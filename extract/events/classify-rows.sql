@@ -1,13 +1,17 @@
--- Classifies the staged rows of one source file (temp.ingest_rows, every field as text) into accepted
--- events, quarantined rows (with a reason code) and duplicates. The rules are the "Input" rules of
--- docs/engagement-rules.md (how ingest applies them: docs/engagement.md). Run by extract/events/ingest-events.ts after
---   SET VARIABLE ingest_load_id = <id>; SET VARIABLE ingest_source_file = '<path>';
--- and reads the run's as-of date from meta.settings (never the wall clock).
+-- Classifies the staged rows of one source file (every field as text) into accepted events, quarantined
+-- rows (with a reason code) and duplicates. The rules are the "Input" rules of docs/engagement-rules.md
+-- (how ingest applies them: docs/engagement.md). Two statements, run by extract/events/ingest-events.ts:
+-- the first types and checks every row (temp.ingest_typed), the second de-duplicates the valid ones
+-- against each other and against the events already landed on the dates they touch (temp.ingest_classified).
+-- Placeholders filled by ingest-events.ts: {{staged}} the staged rows (temp.ingest_rows for NDJSON and CSV,
+-- the Parquet file itself: extract/events/stage-event-file.ts), with the row as read in raw_source;
+-- {{raw_text}} the row's raw text from raw_source (computed for rejected rows only: a Parquet row as
+-- JSON costs as much as all the rest of its typing); {{landed}} the lake files of the touched dates.
+-- Reads the run's as-of date from meta.settings (never the wall clock).
 -- Grain: one row per staged row (nothing is dropped: every row gets exactly one outcome).
-CREATE OR REPLACE TEMP TABLE ingest_classified AS
+CREATE OR REPLACE TEMP TABLE ingest_typed AS
 WITH staged AS (
-    -- staged_no: a unique row handle (source_row orders rows, but a malformed CSV record may share its line)
-    SELECT rowid AS staged_no, * FROM ingest_rows
+    SELECT * FROM {{staged}}
 ),
 
 run_bounds AS (
@@ -20,9 +24,8 @@ run_bounds AS (
 
 cleaned AS (
     SELECT
-        staged_no,
         source_row,
-        raw_text,
+        raw_source,
         parse_error,
         nullif(trim(user_id), '')                         AS user_id,
         nullif(trim(session_id), '')                      AS session_id,
@@ -87,138 +90,22 @@ judged AS (
 ),
 
 keyed AS (
-    -- The content of a row that passes every check: user, session, video, canonical name, timestamp and
-    -- position (each part length-prefixed so that no two different tuples give the same text; -0.0 is 0).
     SELECT
         judged.*,
         CAST(event_at AS DATE) AS event_date,
-        CASE WHEN reason IS NULL THEN
-            md5_number(concat_ws('|', 'content', length(user_id), user_id, length(session_id), session_id,
-                                 length(video_id), video_id, event_type,
-                                 strftime(event_at, '%Y-%m-%dT%H:%M:%S.%f'),
-                                 CAST(CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS VARCHAR)))
-        END AS content_key
+        -- -0.0 and 0.0 are the same position: the de-duplication compares this
+        CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS position_key,
+        CASE WHEN reason IS NOT NULL THEN {{raw_text}} END AS rejected_text
     FROM judged
-),
-
-valid AS (
-    SELECT staged_no, source_row, event_id, user_id, session_id, video_id, event_type, event_at, position_s, event_date, content_key
-    FROM keyed
-    WHERE reason IS NULL
-),
-
--- Events of earlier loads, on the dates this load touches only: an eventId is unique within its event's
--- UTC date, and a re-sent event keeps its timestamp.
-landed_with_event_id AS (
-    SELECT event_id, user_id, session_id, video_id, event_type, event_at, position_s, event_date
-    FROM raw.player_events
-    WHERE event_id IS NOT NULL AND event_date IN (SELECT DISTINCT event_date FROM valid)
-),
-
-landed_without_event_id AS (
-    -- The event_key of an event without an eventId is its content key (the same text as content_key above).
-    SELECT event_key
-    FROM raw.player_events
-    WHERE event_id IS NULL AND event_date IN (SELECT DISTINCT event_date FROM valid)
-),
-
-with_event_id AS (
-    -- A row with an eventId meets the first holder of its (date, eventId): an earlier load's event,
-    -- else the first row of this load. Same content: a duplicate; other content: a conflict (the first stands).
-    SELECT
-        valid.staged_no,
-        valid.content_key,
-        valid.source_row,
-        CASE
-            WHEN earlier.event_id IS NOT NULL THEN
-                CASE WHEN earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
-                          AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
-                          AND earlier.event_at = valid.event_at AND earlier.position_s = valid.position_s
-                     THEN 'duplicate' ELSE 'conflicting_event_id' END
-            WHEN row_number() OVER same_event_id = 1 THEN 'accepted'
-            WHEN valid.content_key = first_value(valid.content_key) OVER same_event_id THEN 'duplicate'
-            ELSE 'conflicting_event_id'
-        END AS outcome
-    FROM valid
-    LEFT JOIN landed_with_event_id AS earlier ON earlier.event_date = valid.event_date AND earlier.event_id = valid.event_id
-    WHERE valid.event_id IS NOT NULL
-    WINDOW same_event_id AS (PARTITION BY valid.event_date, valid.event_id ORDER BY valid.source_row, valid.staged_no)
-),
-
-first_accepted_with_event_id AS (
-    SELECT content_key, min(source_row) AS source_row
-    FROM with_event_id
-    WHERE outcome = 'accepted'
-    GROUP BY content_key
-),
-
-landed_content AS (
-    -- Rows without an eventId whose content an earlier load landed: without an eventId (the same key), or with one.
-    SELECT staged_no
-    FROM valid
-    WHERE valid.event_id IS NULL AND valid.content_key IN (SELECT event_key FROM landed_without_event_id)
-    UNION
-    SELECT staged_no
-    FROM valid
-    SEMI JOIN landed_with_event_id AS earlier
-        ON earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
-       AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
-       AND earlier.event_at = valid.event_at AND earlier.position_s = valid.position_s
-    WHERE valid.event_id IS NULL
-),
-
-without_event_id AS (
-    -- A row without an eventId is a duplicate when the same content landed before it: in an earlier load,
-    -- as an earlier row of this load without an eventId, or as an earlier accepted row with one.
-    SELECT
-        valid.staged_no,
-        CASE
-            WHEN row_number() OVER (PARTITION BY valid.content_key ORDER BY valid.source_row, valid.staged_no) > 1 THEN 'duplicate'
-            WHEN accepted_with_id.source_row < valid.source_row THEN 'duplicate'
-            WHEN valid.staged_no IN (SELECT staged_no FROM landed_content) THEN 'duplicate'
-            ELSE 'accepted'
-        END AS outcome
-    FROM valid
-    LEFT JOIN first_accepted_with_event_id AS accepted_with_id USING (content_key)
-    WHERE valid.event_id IS NULL
-),
-
-deduplicated AS (
-    SELECT staged_no, outcome FROM with_event_id
-    UNION ALL
-    SELECT staged_no, outcome FROM without_event_id
-),
-
-outcomes AS (
-    SELECT
-        keyed.*,
-        CASE
-            WHEN keyed.reason IS NOT NULL THEN keyed.reason
-            WHEN deduplicated.outcome = 'conflicting_event_id' THEN 'conflicting_event_id'
-        END AS final_reason,
-        CASE
-            WHEN keyed.reason IS NOT NULL OR deduplicated.outcome = 'conflicting_event_id' THEN 'quarantined'
-            ELSE deduplicated.outcome
-        END AS outcome
-    FROM keyed
-    LEFT JOIN deduplicated USING (staged_no)
 )
 
 SELECT
     CAST(source_row AS BIGINT)                                AS source_row,
     -- The quarantine keeps at most 65,536 characters of a row (a 5 MB line stays readable and small).
-    CAST(CASE WHEN length(raw_text) > 65536
-              THEN left(raw_text, 65536) || ' …[truncated: ' || length(raw_text) || ' characters in all]'
-              ELSE raw_text END AS VARCHAR)                   AS raw_text,
-    CAST(outcome AS VARCHAR)                                  AS outcome,
-    CAST(final_reason AS VARCHAR)                             AS reason,
-    -- Unique in raw.player_events: the eventId within its UTC date when sent, else the content.
-    CASE WHEN outcome <> 'quarantined' THEN
-        CASE WHEN event_id IS NOT NULL
-             THEN md5_number(concat_ws('|', 'id', event_date, length(event_id), event_id))
-             ELSE content_key
-        END
-    END                                                       AS event_key,
+    CAST(CASE WHEN length(rejected_text) > 65536
+              THEN left(rejected_text, 65536) || ' …[truncated: ' || length(rejected_text) || ' characters in all]'
+              ELSE rejected_text END AS VARCHAR)              AS raw_text,
+    CAST(reason AS VARCHAR)                                   AS reason,
     event_id,
     user_id,
     session_id,
@@ -227,9 +114,138 @@ SELECT
     event_type,
     event_at,
     position_s,
+    position_key,
     -- optional: anything but a number in (0, 10^7] s is treated as absent (the row is kept)
     CASE WHEN isfinite(video_duration_s) AND video_duration_s > 0 AND video_duration_s <= 1e7 THEN video_duration_s END AS video_duration_s,
-    event_date,
+    event_date
+FROM keyed;
+
+-- @next-statement (between the two, ingest-events.ts reads the dates the valid rows touch: landed covers only those)
+
+CREATE OR REPLACE TEMP TABLE ingest_classified AS
+-- Grain here: one row per accepted or quarantined row, and one row per group of duplicates (copies: how
+-- many rows it stands for). Duplicates are only counted, so the rows are grouped by their key instead of
+-- being numbered one by one (hash aggregates, no sort).
+WITH landed AS NOT MATERIALIZED (
+    -- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
+    -- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
+    SELECT event_id, user_id, session_id, video_id, event_type, event_at,
+           CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS position_key, event_date
+    FROM {{landed}}
+),
+
+id_contents AS (
+    -- Rows with an eventId, one row per (date, eventId, content): its first row and how many rows have it.
+    SELECT event_date, event_id, user_id, session_id, video_id, event_type, event_at, position_key,
+           min(source_row) AS first_row, count(*) AS copies,
+           arg_min(struct_pack(event_name, position_s, video_duration_s), source_row) AS first_sent
+    FROM ingest_typed
+    WHERE reason IS NULL AND event_id IS NOT NULL
+    GROUP BY event_date, event_id, user_id, session_id, video_id, event_type, event_at, position_key
+),
+
+id_judged AS (
+    -- A row with an eventId meets the first holder of its (date, eventId): an earlier load's event,
+    -- else the first row of this load. Same content: a duplicate; other content: a conflict (the first stands).
+    SELECT
+        valid.*,
+        CASE
+            WHEN earlier.event_id IS NOT NULL THEN
+                CASE WHEN earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
+                          AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
+                          AND earlier.event_at = valid.event_at AND earlier.position_key = valid.position_key
+                     THEN 'duplicate' ELSE 'conflicting_event_id' END
+            WHEN valid.first_row = first_holder.first_row THEN 'accepted'
+            ELSE 'conflicting_event_id'
+        END AS outcome
+    FROM id_contents AS valid
+    LEFT JOIN landed AS earlier ON earlier.event_date = valid.event_date AND earlier.event_id = valid.event_id
+    JOIN (SELECT event_date, event_id, min(first_row) AS first_row FROM id_contents GROUP BY ALL) AS first_holder
+        ON first_holder.event_date = valid.event_date AND first_holder.event_id = valid.event_id
+),
+
+no_id_contents AS (
+    -- Rows without an eventId, one row per content: its first row and how many rows have it.
+    SELECT event_date, user_id, session_id, video_id, event_type, event_at, position_key,
+           min(source_row) AS first_row, count(*) AS copies,
+           arg_min(struct_pack(event_name, position_s, video_duration_s), source_row) AS first_sent
+    FROM ingest_typed
+    WHERE reason IS NULL AND event_id IS NULL
+    GROUP BY event_date, user_id, session_id, video_id, event_type, event_at, position_key
+),
+
+no_id_judged AS (
+    -- The first row of a content without an eventId is a duplicate when the same content landed before
+    -- it: in an earlier load (with an eventId or without), or as an earlier accepted row with an eventId.
+    -- Every later row of that content is a duplicate of it.
+    SELECT
+        valid.*,
+        CAST(NULL AS VARCHAR) AS event_id,
+        CASE
+            WHEN earlier.landed_before THEN 'duplicate'
+            WHEN accepted_with_id.first_row < valid.first_row THEN 'duplicate'
+            ELSE 'accepted'
+        END AS outcome
+    FROM no_id_contents AS valid
+    LEFT JOIN (SELECT DISTINCT user_id, session_id, video_id, event_type, event_at, position_key, true AS landed_before FROM landed) AS earlier
+        ON earlier.user_id = valid.user_id AND earlier.session_id = valid.session_id
+       AND earlier.video_id = valid.video_id AND earlier.event_type = valid.event_type
+       AND earlier.event_at = valid.event_at AND earlier.position_key = valid.position_key
+    LEFT JOIN (
+        SELECT user_id, session_id, video_id, event_type, event_at, position_key, min(first_row) AS first_row
+        FROM id_judged WHERE outcome = 'accepted'
+        GROUP BY ALL
+    ) AS accepted_with_id
+        ON accepted_with_id.user_id = valid.user_id AND accepted_with_id.session_id = valid.session_id
+       AND accepted_with_id.video_id = valid.video_id AND accepted_with_id.event_type = valid.event_type
+       AND accepted_with_id.event_at = valid.event_at AND accepted_with_id.position_key = valid.position_key
+),
+
+judged AS (
+    SELECT * FROM id_judged
+    UNION ALL BY NAME
+    SELECT * FROM no_id_judged
+)
+
+SELECT
+    first_row                                                 AS source_row,
+    CAST(NULL AS VARCHAR)                                     AS raw_text,
+    'accepted'                                                AS outcome,
+    CAST(NULL AS VARCHAR)                                     AS reason,
+    -- Unique in raw.player_events: the eventId within its UTC date when sent, else the content, as two
+    -- 64-bit hashes of different orders (only uniqueness matters: duplicates are found by comparing columns).
+    CASE WHEN event_id IS NOT NULL
+         THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
+         ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, position_key) AS UHUGEINT) << 64)
+              | hash(position_key, event_at, event_type, video_id, session_id, user_id, 'content')
+    END                                                       AS event_key,
+    event_id, user_id, session_id, video_id, first_sent.event_name AS event_name, event_type, event_at,
+    first_sent.position_s AS position_s, first_sent.video_duration_s AS video_duration_s, event_date,
     CAST(getvariable('ingest_load_id') AS BIGINT)             AS load_id,
-    CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file
-FROM outcomes;
+    CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file,
+    CAST(1 AS BIGINT)                                         AS copies
+FROM judged
+WHERE outcome = 'accepted'
+UNION ALL
+-- the duplicates, one row per group: the copies after an accepted first row, or every copy of a landed event
+SELECT
+    NULL, NULL, 'duplicate', NULL, NULL, event_id, user_id, session_id, video_id, NULL, event_type, event_at, NULL, NULL,
+    event_date, NULL, NULL,
+    CASE WHEN outcome = 'accepted' THEN copies - 1 ELSE copies END
+FROM judged
+WHERE outcome = 'duplicate' OR (outcome = 'accepted' AND copies > 1)
+UNION ALL
+-- a content that conflicts with its eventId's first holder, one row per group: ingest-events.ts replaces
+-- it by its rows (rare), each quarantined with its own line and raw text
+SELECT
+    NULL, NULL, 'conflicting_group', 'conflicting_event_id', NULL, event_id, user_id, session_id, video_id, NULL, event_type,
+    event_at, position_key, NULL, event_date, NULL, NULL, copies
+FROM judged
+WHERE outcome = 'conflicting_event_id'
+UNION ALL
+SELECT
+    source_row, raw_text, 'quarantined', reason, NULL,
+    event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date,
+    CAST(getvariable('ingest_load_id') AS BIGINT), CAST(getvariable('ingest_source_file') AS VARCHAR), 1
+FROM ingest_typed
+WHERE reason IS NOT NULL;

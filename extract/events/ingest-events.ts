@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { commitTemporaryFile, writeAtomically } from '../../warehouse/atomic-file.ts';
 import type { DataDir } from '../../warehouse/data-dir.ts';
 import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
-import { formatOf, stageEventFile, type EventFileFormat } from './stage-event-file.ts';
+import { formatOf, stageEventFile, type EventFileFormat, type StagedRows } from './stage-event-file.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
 import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
 
@@ -37,7 +37,7 @@ export interface IngestSummary {
   readonly duplicates: number;
 }
 
-const CLASSIFY_SQL = readFileSync(join(import.meta.dirname, 'classify-rows.sql'), 'utf8');
+const [TYPE_ROWS_SQL, DEDUPLICATE_ROWS_SQL] = readFileSync(join(import.meta.dirname, 'classify-rows.sql'), 'utf8').split(/^-- @next-statement.*$/m) as [string, string];
 const LAKE_SOURCE = 'player_events';
 const RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
@@ -168,13 +168,34 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
     return { file, format, skipped: true, read: 0, accepted: 0, quarantined: 0, duplicates: 0, quarantineReasons: {} };
   }
   const loadId = Number(await warehouse.scalar(`SELECT coalesce(max(load_id), 0) + 1 FROM meta.player_event_files`));
-  await stageEventFile(warehouse, file, format);
+  const staged = await stageEventFile(warehouse, file, format);
   await warehouse.run(`SET VARIABLE ingest_load_id = ${loadId}`);
   await warehouse.run(`SET VARIABLE ingest_source_file = ${sqlString(file)}`);
-  await warehouse.run(CLASSIFY_SQL);
+  // Nothing from here on depends on the order rows come out of a statement (every order is explicit), and
+  // keeping it would serialise the parallel writers. Staging keeps it: an NDJSON line's number is its rowid.
+  const keptOrder = String(await warehouse.scalar(`SELECT current_setting('preserve_insertion_order')`));
+  await warehouse.run(`SET preserve_insertion_order = false`);
+  try {
+    return await classifyLandAndCommit(warehouse, dir, runId, file, format, sha256, loadId, staged);
+  } finally {
+    await warehouse.run(`SET preserve_insertion_order = ${keptOrder === 'true'}`);
+  }
+}
+
+async function classifyLandAndCommit(
+  warehouse: Warehouse,
+  dir: DataDir,
+  runId: string,
+  file: string,
+  format: EventFileFormat,
+  sha256: string,
+  loadId: number,
+  staged: StagedRows,
+): Promise<FileIngestResult> {
+  await classifyRows(warehouse, dir, staged);
 
   const counts = await warehouse.rows<{ outcome: string; reason: string | null; n: string }>(
-    `SELECT outcome, reason, count(*) AS n FROM ingest_classified GROUP BY ALL ORDER BY ALL`,
+    `SELECT outcome, reason, sum(copies) AS n FROM ingest_classified GROUP BY ALL ORDER BY ALL`,
   );
   const total = (outcome: string) => counts.filter((c) => c.outcome === outcome).reduce((s, c) => s + Number(c.n), 0);
   const quarantineReasons = Object.fromEntries(counts.filter((c) => c.reason).map((c) => [c.reason!, Number(c.n)]));
@@ -193,6 +214,99 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
   await writeQuarantineFile(warehouse, dir, loadId, result.quarantined);
   crashPoint('events:files-renamed');
 
+  await commitEventLoad(warehouse, runId, loadId, sha256, file, format, result, landed);
+  crashPoint('events:committed');
+  await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
+  await dropEventNumberTables(warehouse);
+  return result;
+}
+
+/**
+ * Types and checks every staged row (temp.ingest_typed), then de-duplicates the valid ones against each
+ * other and against the committed lake files of the dates they touch (temp.ingest_classified): the two
+ * statements of classify-rows.sql.
+ */
+async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRows): Promise<void> {
+  await warehouse.run(fillPlaceholders(TYPE_ROWS_SQL, { staged: staged.relation, raw_text: staged.rawText }));
+  const dates = (await warehouse.rows<{ event_date: string }>(
+    `SELECT DISTINCT CAST(event_date AS VARCHAR) AS event_date FROM ingest_typed WHERE reason IS NULL`,
+  )).map((row) => row.event_date);
+  const landedFiles = await committedEventFiles(warehouse, dir, dates);
+  const landed = landedFiles.length > 0
+    ? `(SELECT event_id, user_id, session_id, video_id, event_type, event_at, position_s, event_date
+        FROM read_parquet([${landedFiles.map(sqlString).join(', ')}], hive_partitioning = false, union_by_name = true))`
+    : `(SELECT CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS session_id,
+          CAST(NULL AS VARCHAR) AS video_id, CAST(NULL AS VARCHAR) AS event_type, CAST(NULL AS TIMESTAMP) AS event_at,
+          CAST(NULL AS DOUBLE) AS position_s, CAST(NULL AS DATE) AS event_date WHERE false)`;
+  await warehouse.run(fillPlaceholders(DEDUPLICATE_ROWS_SQL, { landed }));
+  // A content that conflicts with its eventId's first holder is one row so far: replaced by its rows,
+  // each quarantined with its line and raw text (rare: looked up only when there is one).
+  const conflicts = Number(await warehouse.scalar(`SELECT count(*) FROM ingest_classified WHERE outcome = 'conflicting_group'`));
+  if (conflicts > 0) {
+    await warehouse.run(`
+      INSERT INTO ingest_classified BY NAME
+      SELECT typed.* EXCLUDE (position_key, raw_text, reason), 'quarantined' AS outcome, 'conflicting_event_id' AS reason,
+             CAST(getvariable('ingest_load_id') AS BIGINT) AS load_id, CAST(getvariable('ingest_source_file') AS VARCHAR) AS source_file,
+             1 AS copies
+      FROM ingest_typed AS typed
+      SEMI JOIN (SELECT * FROM ingest_classified WHERE outcome = 'conflicting_group') AS conflicting
+          ON conflicting.event_date = typed.event_date AND conflicting.event_id = typed.event_id
+         AND conflicting.user_id = typed.user_id AND conflicting.session_id = typed.session_id
+         AND conflicting.video_id = typed.video_id AND conflicting.event_type = typed.event_type
+         AND conflicting.event_at = typed.event_at
+         AND conflicting.position_s = typed.position_key -- the group's row holds its position_key
+      WHERE typed.reason IS NULL;
+      DELETE FROM ingest_classified WHERE outcome = 'conflicting_group';
+      UPDATE ingest_classified SET raw_text = CAST(CASE WHEN length(found.raw_text) > 65536
+          THEN left(found.raw_text, 65536) || ' …[truncated: ' || length(found.raw_text) || ' characters in all]'
+          ELSE found.raw_text END AS VARCHAR)
+      FROM (SELECT source_row, ${staged.rawText} AS raw_text FROM ${staged.relation}
+            WHERE source_row IN (SELECT source_row FROM ingest_classified WHERE reason = 'conflicting_event_id')) AS found
+      WHERE ingest_classified.reason = 'conflicting_event_id' AND ingest_classified.source_row = found.source_row`);
+  }
+  await warehouse.run('DROP TABLE ingest_typed');
+}
+
+/** Replaces {{name}} in the SQL's statements (comment lines keep their text). */
+function fillPlaceholders(sql: string, values: Record<string, string>): string {
+  return sql
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('--') ? line : line.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+      const value = values[name];
+      if (value === undefined) throw new Error(`classify-rows.sql: no value for {{${name}}}`);
+      return value;
+    })))
+    .join('\n');
+}
+
+/** The committed lake files (absolute paths) of player events on the given dates (YYYY-MM-DD). */
+async function committedEventFiles(warehouse: Warehouse, dir: DataDir, dates: readonly string[]): Promise<string[]> {
+  if (dates.length === 0) return [];
+  const rows = await warehouse.rows<{ file_path: string }>(
+    `SELECT file_path FROM meta.landed_files
+     WHERE source = $1 AND regexp_extract(file_path, '/event_date=([0-9-]+)/', 1) IN (SELECT unnest(CAST($2 AS VARCHAR[])))
+     ORDER BY file_path`,
+    [LAKE_SOURCE, JSON.stringify(dates)],
+  );
+  return rows.map((row) => join(dir.root, row.file_path));
+}
+
+/**
+ * The one place where an event load becomes committed, after its lake files are fully written and
+ * renamed: in one transaction, the numbers of its new ids, its rows in raw.player_events, its
+ * quarantine rows, its lake files (meta.landed_files), the file itself (meta.player_event_files) and
+ * the streams the engagement mart must rebuild. A crash before the COMMIT leaves none of it.
+ */
+async function commitEventLoad(
+  warehouse: Warehouse,
+  runId: string,
+  loadId: number,
+  sha256: string,
+  file: string,
+  format: EventFileFormat,
+  result: FileIngestResult,
+  landed: readonly LandedFile[],
+): Promise<void> {
   await warehouse.transaction(async () => {
     await assignEventNumbers(warehouse, `SELECT user_id, session_id, video_id FROM ingest_classified WHERE outcome = 'accepted'`);
     await warehouse.run(
@@ -203,14 +317,14 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
       `INSERT INTO raw.player_events_quarantine
        SELECT load_id, source_file, source_row, reason, raw_text FROM ingest_classified WHERE outcome = 'quarantined' ORDER BY source_row`,
     );
-    for (const landedFile of landed) {
-      await warehouse.run(`INSERT INTO meta.landed_files VALUES ($1, $2, NULL, $3, NULL, NULL, NULL, $4, $5, now()::TIMESTAMP)`, [
-        landedFile.path,
-        LAKE_SOURCE,
-        runId,
-        landedFile.rows,
-        landedFile.bytes,
-      ]);
+    if (landed.length > 0) {
+      // one statement for all of the load's files (one per event date: a statement each cost more than the rows)
+      await warehouse.run(
+        `INSERT INTO meta.landed_files VALUES ${landed
+          .map((_, i) => `($${5 * i + 1}, $${5 * i + 2}, NULL, $${5 * i + 3}, NULL, NULL, NULL, $${5 * i + 4}, $${5 * i + 5}, now()::TIMESTAMP)`)
+          .join(', ')}`,
+        landed.flatMap((landedFile) => [landedFile.path, LAKE_SOURCE, runId, landedFile.rows, landedFile.bytes]),
+      );
     }
     await warehouse.run(`INSERT INTO meta.player_event_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()::TIMESTAMP)`, [
       loadId,
@@ -223,18 +337,14 @@ export async function ingestEventFile(warehouse: Warehouse, dir: DataDir, runId:
       result.duplicates,
       runId,
     ]);
+    // the load's streams, each once: the numbering's temp table holds exactly them
     await warehouse.run(
       `INSERT INTO meta.engagement_pending_streams
-       SELECT DISTINCT user_id, session_id FROM ingest_classified AS accepted
-       WHERE outcome = 'accepted'
-         AND NOT EXISTS (SELECT 1 FROM meta.engagement_pending_streams AS pending
+       SELECT user_id, session_id FROM event_stream_numbers AS accepted
+       WHERE NOT EXISTS (SELECT 1 FROM meta.engagement_pending_streams AS pending
                          WHERE pending.user_id = accepted.user_id AND pending.session_id = accepted.session_id)`,
     );
   });
-  crashPoint('events:committed');
-  await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
-  await dropEventNumberTables(warehouse);
-  return result;
 }
 
 interface LandedFile {
@@ -251,7 +361,7 @@ async function landAcceptedEvents(warehouse: Warehouse, dir: DataDir, loadId: nu
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   await warehouse.run(
-    `COPY (SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted' ORDER BY event_date, source_row)
+    `COPY (SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted')
      TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), WRITE_PARTITION_COLUMNS true,
        FILENAME_PATTERN 'part_{i}')`,
   );
@@ -266,12 +376,12 @@ async function landAcceptedEvents(warehouse: Warehouse, dir: DataDir, loadId: nu
     });
   }
   rmSync(temporary, { recursive: true, force: true });
-  const counted: LandedFile[] = [];
-  for (const file of landed) {
-    const rows = Number(await warehouse.scalar(`SELECT count(*) FROM read_parquet(${sqlString(join(dir.root, file.path))})`));
-    counted.push({ ...file, rows });
-  }
-  return counted;
+  // every file's row count from its footer, in one query (a query per file cost more than the COPY at 30 dates)
+  const footers = await warehouse.rows<{ file_name: string; num_rows: string }>(
+    `SELECT file_name, num_rows FROM parquet_file_metadata([${landed.map((file) => sqlString(join(dir.root, file.path))).join(', ')}])`,
+  );
+  const rowsOf = new Map(footers.map((footer) => [footer.file_name, Number(footer.num_rows)]));
+  return landed.map((file) => ({ ...file, rows: rowsOf.get(join(dir.root, file.path)) ?? 0 }));
 }
 
 async function writeQuarantineFile(warehouse: Warehouse, dir: DataDir, loadId: number, quarantined: number): Promise<string | undefined> {

@@ -7,11 +7,13 @@ import { sqlIdent, sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { EVENT_FIELDS, EVENT_FIELD_NAMES, sourceColumnFor, type EventField } from './event-fields.ts';
 
 /**
- * Reads one source file into the temporary table `ingest_rows`: every field as text, with the line
- * (NDJSON, CSV) or row (Parquet) number, the raw text, and `parse_error` when the row could not be read
- * at all. Nothing is validated here; extract/events/classify-rows.sql decides what is accepted.
- * NDJSON and Parquet are read by DuckDB (vectorised); CSV goes through csv-parse, which knows the line
- * of every record, including a malformed one.
+ * Makes one source file readable as staged rows: every field as text, with the line (NDJSON, CSV) or row
+ * (Parquet) number, the row as read (`raw_source`: the text, or the Parquet row), and `parse_error`
+ * when the row could not be read at all. Nothing is validated here; extract/events/classify-rows.sql
+ * decides what is accepted. NDJSON is read by DuckDB (vectorised) into the temporary table
+ * `ingest_rows`; CSV goes through csv-parse, which knows the line of every record, including a malformed
+ * one, into the same table. A Parquet file is not copied at all: its staged rows are a query over the
+ * file, read once by the classification.
  */
 
 export type EventFileFormat = 'ndjson' | 'csv' | 'parquet';
@@ -50,11 +52,25 @@ async function* decompressedChunks(path: string): AsyncIterable<Buffer> {
   }
 }
 
-export async function stageEventFile(warehouse: Warehouse, path: string, format: EventFileFormat): Promise<void> {
+/** Where classify-rows.sql reads a file's staged rows from. */
+export interface StagedRows {
+  /** A relation (table name or parenthesised query) with source_row, raw_source, parse_error and the fields as text. */
+  readonly relation: string;
+  /** The SQL expression that gives the raw text of a row from its raw_source. */
+  readonly rawText: string;
+}
+
+const TABLE_STAGED: StagedRows = {
+  relation: '(SELECT * RENAME (raw_text AS raw_source) FROM ingest_rows)',
+  rawText: 'raw_source',
+};
+
+export async function stageEventFile(warehouse: Warehouse, path: string, format: EventFileFormat): Promise<StagedRows> {
+  if (format === 'parquet') return stageParquet(warehouse, path);
   await warehouse.run(`CREATE OR REPLACE TEMP TABLE ingest_rows (${STAGED_COLUMNS.join(', ')})`);
   if (format === 'ndjson') await stageNdjson(warehouse, path);
-  else if (format === 'parquet') await stageParquet(warehouse, path);
   else await stageCsv(warehouse, path);
+  return TABLE_STAGED;
 }
 
 /** NDJSON: each line read as one text value (a delimiter that valid JSON never holds raw), then parsed in SQL. */
@@ -96,8 +112,7 @@ async function stageNdjson(warehouse: Warehouse, path: string): Promise<void> {
     )
     SELECT source_row, line, CASE WHEN is_object THEN NULL ELSE 'malformed_json' END,
            ${EVENT_FIELD_NAMES.map(fieldSql).join(', ')}
-    FROM parsed
-    ORDER BY source_row`);
+    FROM parsed`);
   await warehouse.run('DROP TABLE ingest_lines');
   if (invalidLines.length > 0) {
     await warehouse.run(
@@ -139,8 +154,11 @@ async function readLinesLeniently(warehouse: Warehouse, path: string): Promise<n
   return invalid;
 }
 
-/** Parquet: typed columns are cast to text (timestamps become ISO-like text, epoch numbers digits). */
-async function stageParquet(warehouse: Warehouse, path: string): Promise<void> {
+/**
+ * Parquet: typed columns are cast to text (timestamps become ISO-like text, epoch numbers digits); the
+ * row itself (a struct of every column) becomes JSON only when classify-rows.sql rejects it.
+ */
+async function stageParquet(warehouse: Warehouse, path: string): Promise<StagedRows> {
   const source = `read_parquet(${sqlString(path)}, file_row_number = true)`;
   // A file named .parquet that is not one has no rows to quarantine: the whole file fails, loudly.
   const described = await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${source}`).catch((error: Error) => {
@@ -149,14 +167,13 @@ async function stageParquet(warehouse: Warehouse, path: string): Promise<void> {
   const columns = described.map((row) => row.column_name).filter((name) => name !== 'file_row_number');
   const select = EVENT_FIELD_NAMES.map((field) => {
     const column = sourceColumnFor(field, columns);
-    return column ? `CAST(${sqlIdent(column)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+    return `${column ? `CAST(${sqlIdent(column)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS ${field}`;
   });
-  const rowJson = `to_json(struct_pack(${columns.map((c) => `${sqlIdent(c)} := ${sqlIdent(c)}`).join(', ')}))::VARCHAR`;
-  await warehouse.run(`
-    INSERT INTO ingest_rows
-    SELECT file_row_number + 1, ${rowJson}, NULL, ${select.join(', ')}
-    FROM ${source}
-    ORDER BY file_row_number`);
+  const row = `struct_pack(${columns.map((c) => `${sqlIdent(c)} := ${sqlIdent(c)}`).join(', ')})`;
+  return {
+    relation: `(SELECT file_row_number + 1 AS source_row, ${row} AS raw_source, CAST(NULL AS VARCHAR) AS parse_error, ${select.join(', ')} FROM ${source})`,
+    rawText: 'to_json(raw_source)::VARCHAR',
+  };
 }
 
 /** CSV: header row names the fields; a record that cannot be parsed or has the wrong width is malformed_csv. */

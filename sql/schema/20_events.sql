@@ -23,7 +23,8 @@ FROM (VALUES
 -- duplicates; a later row reusing an eventId of that date for other content is quarantined
 -- (conflicting_event_id).
 CREATE TABLE IF NOT EXISTS raw.player_events (
-  event_key UHUGEINT NOT NULL,        -- md5 of the eventId and its UTC date, else of the content (extract/events/classify-rows.sql)
+  event_key UHUGEINT NOT NULL,        -- hash of the eventId and its UTC date, else of the content (extract/events/classify-rows.sql;
+                                      -- rows before 2026-11-30 hold an md5: dedupe compares columns, never keys)
   event_id VARCHAR,                   -- as sent; NULL when the source had none
   user_id VARCHAR NOT NULL,
   session_id VARCHAR NOT NULL,
