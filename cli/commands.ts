@@ -37,8 +37,13 @@ export interface CommandHandlers {
   simulator(args: CommonArgs & { port: number; seed: number; today?: string; 'history-start': string; 'videos-per-account': number }): Promise<void>;
 }
 
-export async function withSession<T>(args: CommonArgs, command: string, fn: (session: PipelineSession) => Promise<T>): Promise<T> {
-  const session = await openSession({ dataDir: args['data-dir'], configPath: args.config, asOf: args['as-of'], command });
+export async function withSession<T>(
+  args: CommonArgs,
+  command: string,
+  fn: (session: PipelineSession) => Promise<T>,
+  options: { deliversBuild?: boolean } = {},
+): Promise<T> {
+  const session = await openSession({ dataDir: args['data-dir'], configPath: args.config, asOf: args['as-of'], command, ...options });
   try {
     const result = await fn(session);
     await session.finish('succeeded');
@@ -88,7 +93,7 @@ export const defaultHandlers: CommandHandlers = {
   },
   async export(args) {
     const { exportAll } = await import('../warehouse/export/export-command.ts');
-    await withSession(args, 'export', (session) => exportAll(session));
+    await withSession(args, 'export', (session) => exportAll(session), { deliversBuild: true });
   },
   extract: (args) => extractThen(args, 'extract'),
   run: (args) => extractThen(args, 'run'),
@@ -102,11 +107,11 @@ export const defaultHandlers: CommandHandlers = {
   },
   async distribute(args) {
     const { distribute } = await import('../warehouse/distribute.ts');
-    await withSession(args, 'distribute', (session) => distribute(session, console.log));
+    await withSession(args, 'distribute', (session) => distribute(session, console.log), { deliversBuild: true });
   },
   async publish(args) {
     const { publish } = await import('../warehouse/publish.ts');
-    await withSession(args, 'publish', (session) => publish(session, { log: console.log }));
+    await withSession(args, 'publish', (session) => publish(session, { log: console.log }), { deliversBuild: true });
   },
   async report(args) {
     const { writeReport } = await import('../warehouse/report/report-command.ts');

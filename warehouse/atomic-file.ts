@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { isProcessAlive } from './process-alive.ts';
@@ -36,6 +36,38 @@ export function removeAbandonedTemporaries(target: string): string[] {
     if (!pid || pid === process.pid || isProcessAlive(pid)) continue;
     rmSync(join(folder, name), { force: true, recursive: true });
     removed.push(name);
+  }
+  return removed;
+}
+
+/** `.<name>.<pid>.<id>.tmp` (and names derived from it), the pid in group 1. */
+const ANY_TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp(?:\..+)?$/;
+
+/**
+ * Removes the temporaries a dead process left in `folder` and its real subfolders (symbolic links are
+ * not followed) down to `depth` levels, whatever their target. The next writer of a target removes its
+ * own leftovers (temporaryPathFor), but some targets are never written again: an account removed from
+ * the configuration, a past month's distribution folder. A whole export or distribution sweeps its
+ * folders with this first. Returns the paths removed.
+ */
+export function sweepAbandonedTemporaries(folder: string, depth = Number.POSITIVE_INFINITY): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const path = join(folder, entry.name);
+    const pid = Number(ANY_TEMPORARY.exec(entry.name)?.[1]);
+    if (pid) {
+      if (pid === process.pid || isProcessAlive(pid)) continue;
+      rmSync(path, { force: true, recursive: true });
+      removed.push(path);
+    } else if (entry.isDirectory() && depth > 0) {
+      removed.push(...sweepAbandonedTemporaries(path, depth - 1));
+    }
   }
   return removed;
 }

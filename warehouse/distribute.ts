@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, realpathSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { accountsFor } from '../config/load-config.ts';
-import { commitTemporaryFile, temporaryPathFor } from './atomic-file.ts';
+import { commitTemporaryFile, sweepAbandonedTemporaries, temporaryPathFor } from './atomic-file.ts';
 import type { PipelineSession } from './session.ts';
 import { crashPoint } from './crash-point.ts';
 
@@ -130,6 +130,8 @@ export async function distribute(session: PipelineSession, log: (line: string) =
   for (const plan of plans) assertRealPathInside(realExistingPath(root), plan.targetDir, plan.account.slug);
   mkdirSync(root, { recursive: true });
   const realRoot = realpathSync(root);
+  // {root}/{folder}/{YYYY_MM}/: also the folders no delivery writes again (a past month, a removed account).
+  for (const path of sweepAbandonedTemporaries(realRoot, 2)) log(`  removed ${path}, left by a process that ended before renaming it`);
   const deliveries: Delivery[] = [];
   for (const plan of plans) {
     try {

@@ -50,6 +50,7 @@ export interface MetaDatabase {
     row_count: number | string;
     seconds: number;
     built_at: string;
+    as_of_date: string | null;
   };
   'meta.check_results': {
     run_id: string;

@@ -198,7 +198,8 @@ export async function buildModels(
         rowCount = Number(await warehouse.scalar<string | number>(`SELECT count(*) FROM ${model.name}`));
         const seconds = (performance.now() - started) / 1000;
         await warehouse.run(
-          `INSERT INTO meta.model_builds VALUES ($1, $2, $3, $4, $5, now()::TIMESTAMP)`,
+          `INSERT INTO meta.model_builds (run_id, model, sql_hash, row_count, seconds, built_at, as_of_date)
+           VALUES ($1, $2, $3, $4, $5, now()::TIMESTAMP, TRY_CAST(meta.setting('as_of_date') AS DATE))`,
           [runId, model.name, model.sqlHash, rowCount, seconds],
         );
         crashPoint('build:model-uncommitted');

@@ -24,4 +24,14 @@ export async function logRowAccounting(warehouse: Warehouse, log: (line: string)
     `SELECT source, reason, count(*)::VARCHAR AS rows FROM staging.brightcove_rejected_rows GROUP BY ALL ORDER BY source, reason`,
   );
   for (const row of reasons) log(`    rejected ${row.source}: ${row.reason}: ${row.rows} (staging.brightcove_rejected_rows)`);
+  const unreadableExists = await warehouse.scalar<string>(
+    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name = 'brightcove_unreadable_values'`,
+  );
+  if (unreadableExists !== '1') return;
+  const unreadable = await warehouse.rows<{ source: string; reason: string; rows: string }>(
+    `SELECT source, reason, count(*)::VARCHAR AS rows FROM staging.brightcove_unreadable_values GROUP BY ALL ORDER BY source, reason`,
+  );
+  for (const row of unreadable) {
+    log(`    staged with NULL for an unreadable value, ${row.source}: ${row.reason}: ${row.rows} (staging.brightcove_unreadable_values)`);
+  }
 }

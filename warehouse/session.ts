@@ -8,6 +8,7 @@ import { crashPoint } from './crash-point.ts';
 import { MetaStore } from './meta-store.ts';
 import { explainWarehouseError } from './warehouse-errors.ts';
 import { upgradeEventTables } from '../extract/events/upgrade-event-tables.ts';
+import { asOfOfDeliveredBuild } from './build-as-of.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -29,6 +30,8 @@ export interface SessionOptions {
   readonly asOf?: string;
   readonly command: string;
   readonly config?: Readonly<ReelhouseConfig>;
+  /** export, distribute, publish: the session takes the as-of date of the build it delivers (warehouse/build-as-of.ts). */
+  readonly deliversBuild?: boolean;
 }
 
 export function todayUtc(): string {
@@ -46,7 +49,7 @@ export function assertIsoDate(value: string, flag = '--as-of'): string {
 
 export async function openSession(options: SessionOptions): Promise<PipelineSession> {
   const config = options.config ?? loadConfig(options.configPath);
-  const asOfDate = assertIsoDate(options.asOf ?? todayUtc());
+  let asOfDate = assertIsoDate(options.asOf ?? todayUtc());
   assertDataDirUsable(options.dataDir ?? 'data');
   const dir = dataDir(options.dataDir);
   const lock = acquireDataDirLock(dir.lockFile, options.command);
@@ -57,6 +60,7 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
     warehouse = await openWarehouse(dir.workingDb);
     await applySchema(warehouse);
     await upgradeEventTables(warehouse);
+    if (options.deliversBuild) asOfDate = await asOfOfDeliveredBuild(warehouse, options.asOf, options.command, asOfDate);
     await writeRunSettings(warehouse, config, asOfDate);
     meta = new MetaStore(warehouse);
     await meta.startRun(runId, options.command, asOfDate);

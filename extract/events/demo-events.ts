@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineSession } from '../../warehouse/session.ts';
 import { ingestEvents, type IngestSummary } from './ingest-events.ts';
@@ -6,7 +7,8 @@ import { writeSampleEvents, type SampleVideo } from './sample-events.ts';
 /**
  * The demo's player events: written from the simulator's catalog (so durations come from the CMS,
  * as they would in production) into <data-dir>/demo-input/, then ingested like any other file.
- * The file is the same for the same catalog and as-of date, so a second demo run ingests nothing new.
+ * The file is written once per data dir (dated from the first demo run's as-of), so a second demo run
+ * ingests nothing new, whatever its as-of.
  */
 export async function ingestDemoEvents(
   session: PipelineSession,
@@ -14,9 +16,15 @@ export async function ingestDemoEvents(
   log: (line: string) => void = console.log,
 ): Promise<IngestSummary> {
   const file = join(session.dir.root, 'demo-input', 'player_events.ndjson');
-  const startDate = new Date(Date.parse(`${session.asOfDate}T00:00:00Z`) - 21 * 86_400_000).toISOString().slice(0, 10);
-  const lines = await writeSampleEvents(file, [...videos], { users: 400, seed: 2024, startDate });
-  log(`Demo: ${lines} sample player events for ${videos.length} videos → ${file}`);
+  // Once per data dir: a later demo run with another --as-of would otherwise add a second set of events
+  // dated from its own as-of (a different file, so not a duplicate), doubling the demo's viewers.
+  if (existsSync(file)) {
+    log(`Demo: sample player events already written for this data dir → ${file}`);
+  } else {
+    const startDate = new Date(Date.parse(`${session.asOfDate}T00:00:00Z`) - 21 * 86_400_000).toISOString().slice(0, 10);
+    const lines = await writeSampleEvents(file, [...videos], { users: 400, seed: 2024, startDate });
+    log(`Demo: ${lines} sample player events for ${videos.length} videos → ${file}`);
+  }
   return ingestEvents(session.warehouse, session.dir, session.runId, [file], log);
 }
 

@@ -5,6 +5,9 @@
 -- staging.brightcove_rejected_rows, superseded = analytics rows of a fetch that is incomplete or that a
 -- later completed fetch replaced for their day, duplicates = the remaining copies of a key. Anything
 -- else is unaccounted_rows, which the check brightcove_raw_rows_accounted requires to be 0.
+-- unreadable_value_rows is a part of staged_rows, not another term: staged rows with a value that could
+-- not be read and was staged as NULL, each listed with its field and reason in
+-- staging.brightcove_unreadable_values.
 CREATE OR REPLACE TABLE staging.brightcove_row_accounting AS
 WITH rejected_rows AS (
     SELECT source, account_id, landed_file, item_hash
@@ -100,6 +103,12 @@ rejected_counts AS (
     GROUP BY ALL
 ),
 
+unreadable_counts AS (
+    SELECT source, account_id, count(DISTINCT video_id) AS unreadable_value_rows
+    FROM staging.brightcove_unreadable_values
+    GROUP BY ALL
+),
+
 other_counts AS (
     SELECT * FROM analytics_counts
     UNION ALL
@@ -116,11 +125,13 @@ final AS (
         CAST(coalesce(superseded_rows, 0) AS BIGINT)                AS superseded_rows,
         CAST(coalesce(duplicate_rows, 0) AS BIGINT)                 AS duplicate_rows,
         CAST(raw_rows - coalesce(staged_rows, 0) - coalesce(rejected_rows, 0)
-             - coalesce(superseded_rows, 0) - coalesce(duplicate_rows, 0) AS BIGINT) AS unaccounted_rows
+             - coalesce(superseded_rows, 0) - coalesce(duplicate_rows, 0) AS BIGINT) AS unaccounted_rows,
+        CAST(coalesce(unreadable_value_rows, 0) AS BIGINT)          AS unreadable_value_rows
     FROM raw_counts
     LEFT JOIN staged_counts USING (source, account_id)
     LEFT JOIN rejected_counts USING (source, account_id)
     LEFT JOIN other_counts USING (source, account_id)
+    LEFT JOIN unreadable_counts USING (source, account_id)
 )
 
 SELECT * FROM final;

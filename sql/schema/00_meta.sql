@@ -77,6 +77,9 @@ CREATE TABLE IF NOT EXISTS meta.model_builds (
   seconds DOUBLE NOT NULL,
   built_at TIMESTAMP NOT NULL
 );
+-- The as-of date the model was built with (meta.settings at build time): export, distribute and publish
+-- deliver the marts for this date (warehouse/build-as-of.ts). Added later: NULL in older rows.
+ALTER TABLE meta.model_builds ADD COLUMN IF NOT EXISTS as_of_date DATE;
 
 CREATE TABLE IF NOT EXISTS meta.check_results (
   run_id VARCHAR NOT NULL,

@@ -19,6 +19,9 @@ const HEADERS = {
   cms: CMS_34.replace('description,', 'description,dt_last_viewed,'),
   dailyViews: 'date,account_id,video_id,views,video_content_type,business_unit,device_desktop,device_mobile,device_tablet,device_other',
   reportingCms: 'id,name,created_at,published_at,original_filename,created_by,duration,state,reference_id,tags,video_content_type,video_length,video_category,country,language,business_unit',
+  // The original cache file: id and last_viewed_date, the CMS record's fields merged in, publishing_state, channel (38).
+  reportingCache:
+    'id,last_viewed_date,account_id,ad_keys,clip_source_video_id,complete,created_at,created_by,cue_points,custom_fields,delivery_type,description,digital_master_id,duration,economics,folder_id,geo,has_digital_master,images,link,long_description,name,original_filename,projection,published_at,reference_id,schedule,sharing,state,tags,text_tracks,updated_at,updated_by,playback_rights_id,transcripts,ingestion_profile_id,publishing_state,channel',
   dailyAnalytics:
     'channel,account_id,video_id,name,date,video_view,views_desktop,views_mobile,views_tablet,views_other,video_impression,play_rate,engagement_score,video_engagement_1,video_engagement_25,video_engagement_50,video_engagement_75,video_engagement_100,video_percent_viewed,video_seconds_viewed,created_at,published_at,original_filename,created_by,video_content_type,video_length,video_duration,video_category,country,language,business_unit,tags,reference_id,report_generated_on',
 };
@@ -27,7 +30,9 @@ const HARPER_SLUGS = ['internet', 'intranet', 'neo', 'research', 'research_inter
 const REPORTING_SLUGS = HARPER_SLUGS.slice(0, 5);
 const EXPECTED_FILES = [
   ...HARPER_SLUGS.flatMap((slug) => ['_cms_metadata.json', '_cms_metadata.csv', '_cms.json', '_cms.csv', '_daily_views.csv'].map((suffix) => `harper/${slug}${suffix}`)),
-  ...REPORTING_SLUGS.flatMap((slug) => [`reporting/${slug}_cms_2024_2025.csv`, `reporting/${slug}_cms_cache_2024_2025.csv`]),
+  ...REPORTING_SLUGS.flatMap((slug) =>
+    ['_cms_2024_2025.csv', '_cms_2024_2025.json', '_cms_cache_2024_2025.csv', '_cms_cache_2024_2025.json'].map((suffix) => `reporting/${slug}${suffix}`),
+  ),
   ...['internet', 'research'].flatMap((category) =>
     ['2024', '2025', '2024_2025'].map((years) => `reporting/daily_analytics_${years}_${category}.csv`),
   ),
@@ -80,7 +85,7 @@ describe('Brightcove exports', () => {
     expect(headerOf(dir, 'harper/intranet_cms.csv')).toBe(HEADERS.cms);
     for (const slug of REPORTING_SLUGS) {
       expect(headerOf(dir, `reporting/${slug}_cms_2024_2025.csv`)).toBe(HEADERS.reportingCms);
-      expect(headerOf(dir, `reporting/${slug}_cms_cache_2024_2025.csv`)).toBe(`${HEADERS.reportingCms},channel,last_viewed_date`);
+      expect(headerOf(dir, `reporting/${slug}_cms_cache_2024_2025.csv`)).toBe(HEADERS.reportingCache);
     }
     for (const file of EXPECTED_FILES.filter((name) => name.includes('daily_analytics_'))) {
       expect(headerOf(dir, file)).toBe(HEADERS.dailyAnalytics);
@@ -136,6 +141,10 @@ describe('Brightcove exports', () => {
       [V.day90, 'Internet', DAY_90],
       [V.big, 'Internet', '2025-06-10'],
     ]);
+    // NEO: its video was viewed 2025-06-15, inside [2025-04-01, 2025-06-30].
+    expect(csvRows(dir, 'reporting/neo_cms_cache_2024_2025.csv').map((row) => [row['id'], row['channel'], row['last_viewed_date']])).toEqual([
+      [V.neo, 'NEO', '2025-06-15'],
+    ]);
     const yearly2024 = csvRows(dir, 'reporting/daily_analytics_2024_internet.csv');
     const yearly2025 = csvRows(dir, 'reporting/daily_analytics_2025_internet.csv');
     const all = csvRows(dir, 'reporting/daily_analytics_2024_2025_internet.csv');
@@ -159,6 +168,84 @@ describe('Brightcove exports', () => {
     expect(csvRows(dir, 'reporting/daily_analytics_2024_2025_research.csv').map((row) => [row['channel'], row['video_id']])).toEqual([['NEO', V.neo]]);
   });
 
+  it('Reporting cache CSV: every value of the 38 columns for one video (nested values as JSON text, formula cells escaped)', () => {
+    const recent = csvRows(dir, 'reporting/internet_cms_cache_2024_2025.csv')[0]!;
+    const { custom_fields: customFields, created_by: createdBy, updated_by: updatedBy, images, cue_points: cuePoints, tags, text_tracks: textTracks, transcripts, ...scalars } = recent;
+    expect(scalars).toEqual({
+      id: V.recent,
+      last_viewed_date: '2025-06-29',
+      account_id: ACCOUNTS.internet,
+      ad_keys: '',
+      clip_source_video_id: '',
+      complete: 'true',
+      created_at: '2024-10-15T10:00:00.000Z',
+      delivery_type: 'dynamic_origin',
+      description: `'=HYPERLINK("http://evil")`,
+      digital_master_id: '',
+      duration: '1847000',
+      economics: 'AD_SUPPORTED',
+      folder_id: '',
+      geo: '',
+      has_digital_master: 'false',
+      link: '',
+      long_description: '',
+      name: 'Q3 2024 Results',
+      original_filename: `${V.recent}.mp4`,
+      projection: '',
+      published_at: '2024-10-15T11:00:00.000Z',
+      reference_id: 'ref-1',
+      schedule: '',
+      sharing: '',
+      state: 'ACTIVE',
+      updated_at: '2024-10-15T10:00:00.000Z',
+      playback_rights_id: '',
+      ingestion_profile_id: '',
+      publishing_state: 'published',
+      channel: 'Internet',
+    });
+    // custom_fields is one JSON object (keys in CMS order), not one column per key.
+    expect(customFields).toBe('{"video_content_type":"earnings_call","business_unit":"Corporate","country":"US","zeta_custom":"z"}');
+    expect(tags).toBe('["q3","results"]');
+    expect(JSON.parse(createdBy!)).toEqual({ type: 'user', id: '76543', email: 'editor@example.com' });
+    expect(JSON.parse(updatedBy!)).toEqual({ type: 'user', id: '76543', email: 'editor@example.com' });
+    expect(JSON.parse(images!)).toMatchObject({ poster: { src: 'https://example.com/p.jpg' } });
+    expect([cuePoints, textTracks, transcripts]).toEqual(['[]', '[]', '[]']);
+    // day90 was sent with an offset (+01:00): the cell is its UTC time, like every export's timestamps.
+    expect(csvRows(dir, 'reporting/internet_cms_cache_2024_2025.csv')[1]!['created_at']).toBe('2024-12-31T23:30:00.000Z');
+  });
+
+  it('Reporting JSON files: exactly the selected rows, in the CSV order; the catalog as the CMS sent it, the cache with the 38 keys', () => {
+    for (const slug of REPORTING_SLUGS) {
+      const catalog = JSON.parse(read(dir, `reporting/${slug}_cms_2024_2025.json`)) as Array<Record<string, unknown>>;
+      expect(catalog.map((item) => item['id']), slug).toEqual(csvRows(dir, `reporting/${slug}_cms_2024_2025.csv`).map((row) => row['id']));
+      const cache = JSON.parse(read(dir, `reporting/${slug}_cms_cache_2024_2025.json`)) as Array<Record<string, unknown>>;
+      expect(cache.map((row) => row['id']), slug).toEqual(csvRows(dir, `reporting/${slug}_cms_cache_2024_2025.csv`).map((row) => row['id']));
+      for (const row of cache) expect(Object.keys(row).join(','), slug).toBe(HEADERS.reportingCache);
+    }
+    // Only ACTIVE, published, created in 2024-2025: day91 (2023), inactive and unpublished are not there.
+    const internet = JSON.parse(read(dir, 'reporting/internet_cms_2024_2025.json')) as Array<Record<string, unknown>>;
+    expect(internet.map((item) => item['id'])).toEqual([V.recent, V.day90, V.never, V.big]);
+    expect(internet[1]).toEqual(
+      cmsVideo({ id: V.day90, account_id: ACCOUNTS.internet, name: 'Day 90', state: 'ACTIVE', created_at: '2025-01-01T00:30:00+01:00', published_at: '2025-01-02T00:00:00.000Z' }),
+    );
+    const cache = JSON.parse(read(dir, 'reporting/internet_cms_cache_2024_2025.json')) as Array<Record<string, unknown>>;
+    expect(cache.map((row) => row['id'])).toEqual([V.recent, V.day90, V.big]);
+    expect(cache[0]).toMatchObject({
+      id: V.recent,
+      last_viewed_date: '2025-06-29',
+      account_id: ACCOUNTS.internet,
+      created_at: '2024-10-15T10:00:00.000Z',
+      description: '=HYPERLINK("http://evil")',
+      duration: 1847000,
+      complete: true,
+      ad_keys: null,
+      tags: ['q3', 'results'],
+      custom_fields: { video_content_type: 'earnings_call', business_unit: 'Corporate', country: 'US', zeta_custom: 'z' },
+      publishing_state: 'published',
+      channel: 'Internet',
+    });
+  });
+
   it('is byte-identical on a second export, and new data changes only the files it touches', async () => {
     await exportAll(pipeline, () => undefined);
     expect(exportedFiles(dir)).toEqual(firstExport);
@@ -179,6 +266,7 @@ describe('Brightcove exports', () => {
       'reporting/daily_analytics_2024_2025_research.csv',
       'reporting/daily_analytics_2025_research.csv',
       'reporting/neo_cms_cache_2024_2025.csv',
+      'reporting/neo_cms_cache_2024_2025.json',
     ]);
   });
 });
@@ -195,6 +283,8 @@ describe('Brightcove exports without any Brightcove data', () => {
       expect(read(dir, 'harper/myway_cms_metadata.json')).toBe('[]\n');
       expect(read(dir, 'harper/myway_cms.csv')).toBe(`${HEADERS.cms}\r\n`);
       expect(read(dir, 'reporting/daily_analytics_2024_2025_research.csv')).toBe(`${HEADERS.dailyAnalytics}\r\n`);
+      expect(read(dir, 'reporting/neo_cms_cache_2024_2025.csv')).toBe(`${HEADERS.reportingCache}\r\n`);
+      expect([read(dir, 'reporting/neo_cms_2024_2025.json'), read(dir, 'reporting/neo_cms_cache_2024_2025.json')]).toEqual(['[]\n', '[]\n']);
     } finally {
       pipeline.warehouse.close();
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,60 @@ describe.each([
       const ids = readExportCsv(runs[run]!, `reporting/${account.slug}_cms_2024_2025.csv`).map((row) => videoKey(account.account_id, row['id']!));
       expect(ids.sort()).toEqual([...expected[run]!.catalogByYear].filter((key) => key.startsWith(`${account.account_id}|`)).sort());
     }
+  });
+
+  it('Reporting <slug>_cms_2024_2025.json and the cache files (38-column CSV, JSON): the selected rows, the CMS values as served', () => {
+    const header =
+      'id,last_viewed_date,account_id,ad_keys,clip_source_video_id,complete,created_at,created_by,cue_points,custom_fields,delivery_type,description,digital_master_id,duration,economics,folder_id,geo,has_digital_master,images,link,long_description,name,original_filename,projection,published_at,reference_id,schedule,sharing,state,tags,text_tracks,updated_at,updated_by,playback_rights_id,transcripts,ingestion_profile_id,publishing_state,channel';
+    const safe = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+    const cell = (value: unknown) => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : safe(String(value)));
+    const readJson = (file: string) => JSON.parse(readFileSync(join(runs[run]!.exportsCopy, file), 'utf8')) as Array<Record<string, unknown>>;
+    let cachedRows = 0;
+    for (const account of config.accounts.filter((a) => a.workflows.includes('reporting'))) {
+      const ofAccount = (key: string) => key.startsWith(`${account.account_id}|`);
+      // The catalog JSON: the CMS objects exactly as the simulator served them, the rows of the CSV.
+      const catalogJson = readJson(`reporting/${account.slug}_cms_2024_2025.json`);
+      expect(catalogJson.map((item) => item['id']), account.slug).toEqual(readExportCsv(runs[run]!, `reporting/${account.slug}_cms_2024_2025.csv`).map((row) => row['id']));
+      expect(catalogJson.map((item) => videoKey(account.account_id, String(item['id']))).sort()).toEqual([...expected[run]!.catalogByYear].filter(ofAccount).sort());
+      for (const item of catalogJson) expect(item).toEqual(expected[run]!.catalog.get(videoKey(account.account_id, String(item['id']))));
+
+      const csvText = readFileSync(join(runs[run]!.exportsCopy, `reporting/${account.slug}_cms_cache_2024_2025.csv`), 'utf8');
+      expect(csvText.split('\r\n')[0]).toBe(header);
+      const cacheCsv = readExportCsv(runs[run]!, `reporting/${account.slug}_cms_cache_2024_2025.csv`);
+      const cacheJson = readJson(`reporting/${account.slug}_cms_cache_2024_2025.json`);
+      const wantedKeys = [...expected[run]!.cache.keys()].filter(ofAccount).sort();
+      expect(cacheCsv.map((row) => videoKey(account.account_id, row['id']!)).sort(), account.slug).toEqual(wantedKeys);
+      expect(cacheJson.map((row) => row['id'])).toEqual(cacheCsv.map((row) => row['id']));
+      cachedRows += cacheCsv.length;
+      cacheCsv.forEach((row, index) => {
+        const key = videoKey(account.account_id, row['id']!);
+        const video = expected[run]!.catalog.get(key)!;
+        const lastViewed = expected[run]!.cache.get(key)!.lastViewed;
+        const iso = (value: unknown) => (typeof value === 'string' ? new Date(value).toISOString() : '');
+        expect(row, key).toEqual({
+          id: video.id,
+          last_viewed_date: lastViewed,
+          ...Object.fromEntries(header.split(',').slice(2, -2).map((field) => [field, cell(video[field])])),
+          account_id: account.account_id,
+          created_at: iso(video.created_at),
+          published_at: iso(video.published_at),
+          updated_at: iso(video.updated_at),
+          publishing_state: 'published',
+          channel: account.name,
+        });
+        expect(Object.keys(cacheJson[index]!).join(','), key).toBe(header);
+        expect(cacheJson[index], key).toMatchObject({
+          id: video.id,
+          last_viewed_date: lastViewed,
+          custom_fields: video.custom_fields,
+          tags: video.tags,
+          duration: video.duration,
+          publishing_state: 'published',
+          channel: account.name,
+        });
+      });
+    }
+    expect(cachedRows).toBeGreaterThan(20);
   });
 
   it('daily_video_analytics: every reported day, device split pivoted (tv + other → views_other), ratios from the day sums', () => {

@@ -207,10 +207,12 @@ export function exportFingerprints(expected: Expectations, config: Readonly<Reel
   }
   for (const account of config.accounts.filter((a) => a.workflows.includes('reporting'))) {
     const videos = catalogOf(account.account_id);
-    out[`reporting/${account.slug}_cms_${yearsSuffix}.csv`] = JSON.stringify(videos.filter(([key]) => expected.catalogByYear.has(key)));
-    out[`reporting/${account.slug}_cms_cache_${yearsSuffix}.csv`] = JSON.stringify(
-      videos.filter(([key]) => expected.cache.has(key)).map(([key, video]) => [video, expected.cache.get(key)!.lastViewed]),
-    );
+    const byYear = JSON.stringify(videos.filter(([key]) => expected.catalogByYear.has(key)));
+    const cache = JSON.stringify(videos.filter(([key]) => expected.cache.has(key)).map(([key, video]) => [video, expected.cache.get(key)!.lastViewed]));
+    out[`reporting/${account.slug}_cms_${yearsSuffix}.csv`] = byYear;
+    out[`reporting/${account.slug}_cms_${yearsSuffix}.json`] = byYear;
+    out[`reporting/${account.slug}_cms_cache_${yearsSuffix}.csv`] = cache;
+    out[`reporting/${account.slug}_cms_cache_${yearsSuffix}.json`] = cache;
   }
   for (const category of config.reporting.consolidation_categories) {
     const fingerprint = (selected: readonly number[]) => {

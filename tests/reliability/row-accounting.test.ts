@@ -10,6 +10,7 @@ import {
   insertAnalyticsFetch,
   insertCmsVideos,
 } from '../models/brightcove-fixture.ts';
+import { logRowAccounting } from '../../warehouse/row-accounting-summary.ts';
 
 /**
  * Every landed Brightcove row is staged, rejected with a reason, superseded by a later fetch or a
@@ -109,6 +110,48 @@ describe('staging row accounting', () => {
       { video_id: '1001', view_date: '2025-06-05', video_view: '9' },
       { video_id: '1005', view_date: '2025-06-03', video_view: '7' },
       { video_id: '12345678901234567891', view_date: '2025-06-04', video_view: '2' },
+    ]);
+    warehouse.close();
+  });
+
+  it('a CMS value that cannot be read (a bad created_at) is staged as NULL and counted with its field and reason', async () => {
+    const warehouse = await fixtureWarehouse('2025-06-30');
+    await insertCmsVideos(warehouse, [
+      { id: '3001', account_id: account, name: 'bad created_at', state: 'ACTIVE', created_at: 'yesterday-ish', published_at: '2025-01-02T00:00:00.000Z' },
+      { id: '3002', account_id: account, name: 'bad duration too', state: 'ACTIVE', created_at: '2025-13-01T00:00:00.000Z', published_at: null, duration: 'long' as unknown as number },
+      { id: '3003', account_id: account, name: 'fine', state: 'ACTIVE', created_at: '2025-01-01T00:00:00.000Z', published_at: null, duration: null },
+      { id: '3004', account_id: ACCOUNTS.neo, name: 'fine', state: 'ACTIVE', created_at: '2025-01-01T00:00:00+01:00', published_at: null },
+    ]);
+    await buildBrightcove(warehouse);
+
+    expect(await warehouse.rows('SELECT video_id, field, reason, raw_value FROM staging.brightcove_unreadable_values ORDER BY video_id, field')).toEqual([
+      { video_id: '3001', field: 'created_at', reason: 'unreadable created_at: not a timestamp', raw_value: '"yesterday-ish"' },
+      // updated_at defaults to created_at in the fixture, so it is unreadable too.
+      { video_id: '3001', field: 'updated_at', reason: 'unreadable updated_at: not a timestamp', raw_value: '"yesterday-ish"' },
+      { video_id: '3002', field: 'created_at', reason: 'unreadable created_at: not a timestamp', raw_value: '"2025-13-01T00:00:00.000Z"' },
+      { video_id: '3002', field: 'duration', reason: 'unreadable duration: not a whole number of milliseconds', raw_value: '"long"' },
+      { video_id: '3002', field: 'updated_at', reason: 'unreadable updated_at: not a timestamp', raw_value: '"2025-13-01T00:00:00.000Z"' },
+    ]);
+    // Still staged (a video with a bad date is still a video), with NULL where the value was unreadable.
+    expect(await warehouse.rows(`SELECT video_id, CAST(created_at AS VARCHAR) AS created_at FROM staging.cms_videos ORDER BY video_id`)).toEqual([
+      { video_id: '3001', created_at: null },
+      { video_id: '3002', created_at: null },
+      { video_id: '3003', created_at: '2025-01-01 00:00:00' },
+      { video_id: '3004', created_at: '2024-12-31 23:00:00' },
+    ]);
+    // internet: 3 raw = 3 staged, 2 of them with an unreadable value (3001, 3002; 3003's null duration is no value); neo: none.
+    expect(
+      await warehouse.rows(`SELECT account_id, raw_rows, staged_rows, unaccounted_rows, unreadable_value_rows FROM staging.brightcove_row_accounting ORDER BY account_id`),
+    ).toEqual([
+      { account_id: account, raw_rows: '3', staged_rows: '3', unaccounted_rows: '0', unreadable_value_rows: '2' },
+      { account_id: ACCOUNTS.neo, raw_rows: '1', staged_rows: '1', unaccounted_rows: '0', unreadable_value_rows: '0' },
+    ]);
+    const lines: string[] = [];
+    await logRowAccounting(warehouse, (line) => lines.push(line));
+    expect(lines.filter((line) => line.includes('unreadable'))).toEqual([
+      '    staged with NULL for an unreadable value, cms_videos: unreadable created_at: not a timestamp: 2 (staging.brightcove_unreadable_values)',
+      '    staged with NULL for an unreadable value, cms_videos: unreadable duration: not a whole number of milliseconds: 1 (staging.brightcove_unreadable_values)',
+      '    staged with NULL for an unreadable value, cms_videos: unreadable updated_at: not a timestamp: 2 (staging.brightcove_unreadable_values)',
     ]);
     warehouse.close();
   });

@@ -39,6 +39,11 @@ export function fileFacts(path: string, rows: number): WrittenFile {
   };
 }
 
+/** A JSON array of already-serialised items, one per line (`[]` when there are none). */
+export function jsonArrayText(items: readonly string[]): string {
+  return items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`;
+}
+
 /** Writes the rows of `query` (keep its ORDER BY: byte-identical exports need a total order) to `target`. */
 export async function writeCsv(warehouse: Warehouse, query: string, target: string): Promise<WrittenFile> {
   const safe = await formulaSafeQuery(warehouse, query);

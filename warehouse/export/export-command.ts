@@ -1,3 +1,4 @@
+import { sweepAbandonedTemporaries } from '../atomic-file.ts';
 import type { PipelineSession } from '../session.ts';
 import type { WrittenFile } from './csv.ts';
 
@@ -16,6 +17,8 @@ async function exporters(): Promise<Array<[string, Exporter]>> {
 }
 
 export async function exportAll(session: PipelineSession, log: (line: string) => void = console.log): Promise<WrittenFile[]> {
+  // Leftovers of killed writers whose target no export writes any more (an account removed from the config).
+  for (const path of sweepAbandonedTemporaries(session.dir.exports)) log(`  removed ${path}, left by a process that ended before renaming it`);
   const written: WrittenFile[] = [];
   for (const [family, exporter] of await exporters()) {
     const files = await exporter(session);

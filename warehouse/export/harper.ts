@@ -4,7 +4,7 @@ import { writeFileAtomically } from '../atomic-file.ts';
 import { sqlIdent, sqlString, type Warehouse } from '../duckdb.ts';
 import type { PipelineSession } from '../session.ts';
 import { CMS_STANDARD_COLUMNS, NAMED_CUSTOM_FIELDS, cmsColumnSql, customFieldSql, requireMarts } from './cms-columns.ts';
-import { fileFacts, writeCsv, type WrittenFile } from './csv.ts';
+import { fileFacts, jsonArrayText, writeCsv, type WrittenFile } from './csv.ts';
 import type { Exporter } from './export-command.ts';
 
 /**
@@ -139,8 +139,4 @@ async function writeCmsJson(warehouse: Warehouse, accountId: string, fieldKeys: 
   });
   await writeFileAtomically(target, jsonArrayText(objects));
   return fileFacts(target, objects.length);
-}
-
-function jsonArrayText(items: readonly string[]): string {
-  return items.length === 0 ? '[]\n' : `[\n${items.join(',\n')}\n]\n`;
 }

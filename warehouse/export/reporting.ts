@@ -1,16 +1,19 @@
 import { join } from 'node:path';
 import { accountsFor } from '../../config/load-config.ts';
-import { sqlString } from '../duckdb.ts';
+import { writeFileAtomically } from '../atomic-file.ts';
+import { sqlIdent, sqlString, type Warehouse } from '../duckdb.ts';
 import type { PipelineSession } from '../session.ts';
-import { isoTimestampSql, requireMarts } from './cms-columns.ts';
-import { writeCsv, type WrittenFile } from './csv.ts';
+import { cmsColumnSql, isoTimestampSql, jsonCellSql, requireMarts } from './cms-columns.ts';
+import { fileFacts, jsonArrayText, writeCsv, type WrittenFile } from './csv.ts';
 import type { Exporter } from './export-command.ts';
 
 /**
  * The Reporting files (docs/outputs.md#reporting-files), for the accounts configured with the reporting workflow and the
  * configured years and consolidation categories:
  *   <slug>_cms_<y1>_<y2>.csv                  marts.video_catalog_by_year
- *   <slug>_cms_cache_<y1>_<y2>.csv            marts.video_cache (+ catalog columns, channel, last_viewed_date)
+ *   <slug>_cms_<y1>_<y2>.json                 the same rows, the CMS objects as the API returned them
+ *   <slug>_cms_cache_<y1>_<y2>.csv / .json    marts.video_cache: id, last_viewed_date, the CMS record's
+ *                                             fields, publishing_state, channel (the original's 38 columns)
  *   daily_analytics_<year>_<category>.csv     marts.daily_analytics_multi_year, one year
  *   daily_analytics_<y1>_<y2>_…_<category>.csv  the same, all years (de-duplicated in the mart)
  * Every file is written on every run, header-only when there is nothing to report, so the set of files
@@ -36,6 +39,81 @@ const REPORTING_CATALOG_COLUMNS = [
   `c.cf_language AS language`,
   `c.cf_business_unit AS business_unit`,
 ];
+
+/**
+ * The fields of a CMS video record in the original cache file, in its order (the original merged the
+ * CMS records into the last-viewed rows, so its columns are the record's keys after id and
+ * last_viewed_date). `id` is not among them: it leads the file.
+ */
+export const CACHE_CMS_FIELDS = [
+  'account_id', 'ad_keys', 'clip_source_video_id', 'complete', 'created_at', 'created_by', 'cue_points', 'custom_fields',
+  'delivery_type', 'description', 'digital_master_id', 'duration', 'economics', 'folder_id', 'geo', 'has_digital_master',
+  'images', 'link', 'long_description', 'name', 'original_filename', 'projection', 'published_at', 'reference_id',
+  'schedule', 'sharing', 'state', 'tags', 'text_tracks', 'updated_at', 'updated_by', 'playback_rights_id', 'transcripts',
+  'ingestion_profile_id',
+] as const;
+
+/** What the original wrote for publishing_state when the CMS record has none (the CMS API sends none). */
+const DEFAULT_PUBLISHING_STATE = 'published';
+
+/**
+ * The 38 cache columns from marts.video_cache `cache` joined with marts.video_catalog `c`: the CMS fields as
+ * in every export (timestamps ISO UTC, ids as text) except that `tags` and `custom_fields` are JSON text like
+ * every other nested value, the original's list and dict in a form any reader parses.
+ */
+const CACHE_COLUMNS = [
+  `cache.video_id AS id`,
+  `cache.last_viewed_date`,
+  ...CACHE_CMS_FIELDS.map((field) =>
+    field === 'tags' || field === 'custom_fields'
+      ? `CAST(${jsonCellSql('c.item_json', field)} AS VARCHAR) AS ${sqlIdent(field)}`
+      : cmsColumnSql(field, 'c'),
+  ),
+  `CAST(coalesce(${jsonCellSql('c.item_json', 'publishing_state')}, ${sqlString(DEFAULT_PUBLISHING_STATE)}) AS VARCHAR) AS publishing_state`,
+  `cache.channel`,
+];
+
+const CACHE_ORDER = 'c.created_at NULLS LAST, c.video_id';
+
+function cacheQuery(accountId: string, columns: readonly string[]): string {
+  return `SELECT ${columns.join(', ')}
+     FROM marts.video_cache AS cache JOIN marts.video_catalog AS c USING (account_id, video_id)
+     WHERE cache.account_id = ${sqlString(accountId)} ORDER BY ${CACHE_ORDER}`;
+}
+
+/** The Reporting catalog's rows (same rows and order as its CSV), each the CMS object exactly as the API returned it. */
+async function writeCatalogJson(warehouse: Warehouse, accountId: string, target: string): Promise<WrittenFile> {
+  const items = await warehouse.rows<{ item: string }>(
+    `SELECT CAST(c.item_json AS VARCHAR) AS item
+     FROM marts.video_catalog_by_year AS by_year JOIN marts.video_catalog AS c USING (account_id, video_id)
+     WHERE by_year.account_id = $1 ORDER BY by_year.created_at NULLS LAST, by_year.video_id`,
+    [accountId],
+  );
+  await writeFileAtomically(target, jsonArrayText(items.map((row) => row.item)));
+  return fileFacts(target, items.length);
+}
+
+/** The cache rows as JSON objects with the CSV's 38 keys in its order; CMS values keep their JSON types. */
+async function writeCacheJson(warehouse: Warehouse, accountId: string, target: string): Promise<WrittenFile> {
+  const rows = await warehouse.rows<{ id: string; last_viewed_date: string; item: string; channel: string }>(
+    cacheQuery(accountId, [
+      'cache.video_id AS id',
+      'CAST(cache.last_viewed_date AS VARCHAR) AS last_viewed_date',
+      'CAST(c.item_json AS VARCHAR) AS item',
+      'cache.channel',
+    ]),
+  );
+  const objects = rows.map((row) => {
+    const item = JSON.parse(row.item) as Record<string, unknown>;
+    const out: Record<string, unknown> = { id: row.id, last_viewed_date: row.last_viewed_date };
+    for (const field of CACHE_CMS_FIELDS) out[field] = field === 'account_id' ? accountId : (item[field] ?? null);
+    out['publishing_state'] = item['publishing_state'] ?? DEFAULT_PUBLISHING_STATE;
+    out['channel'] = row.channel;
+    return JSON.stringify(out);
+  });
+  await writeFileAtomically(target, jsonArrayText(objects));
+  return fileFacts(target, objects.length);
+}
 
 function dailyAnalyticsQuery(session: PipelineSession, where: string): string {
   return `SELECT
@@ -81,15 +159,11 @@ export const reportingExporter: Exporter = async (session) => {
         join(folder, `${account.slug}_cms_${yearsSuffix}.csv`),
       ),
     );
+    written.push(await writeCatalogJson(warehouse, account.account_id, join(folder, `${account.slug}_cms_${yearsSuffix}.json`)));
     written.push(
-      await writeCsv(
-        warehouse,
-        `SELECT ${REPORTING_CATALOG_COLUMNS.join(', ')}, cache.channel, cache.last_viewed_date
-         FROM marts.video_cache AS cache JOIN marts.video_catalog AS c USING (account_id, video_id)
-         WHERE cache.account_id = ${accountId} ORDER BY c.created_at NULLS LAST, c.video_id`,
-        join(folder, `${account.slug}_cms_cache_${yearsSuffix}.csv`),
-      ),
+      await writeCsv(warehouse, cacheQuery(account.account_id, CACHE_COLUMNS), join(folder, `${account.slug}_cms_cache_${yearsSuffix}.csv`)),
     );
+    written.push(await writeCacheJson(warehouse, account.account_id, join(folder, `${account.slug}_cms_cache_${yearsSuffix}.json`)));
   }
 
   for (const category of config.reporting.consolidation_categories) {
