@@ -115,12 +115,14 @@ describe('publish', () => {
     };
     try {
       await buildModels(session.warehouse, selectModels(discoverModels(modelsDir)), session.runId);
-      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'numbers_positive', 0, NULL, now()::TIMESTAMP)`, [session.runId]);
+      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'numbers_positive', 0, NULL, now()::TIMESTAMP, 'error')`, [session.runId]);
+      // A failing check of severity warning is reported, not a reason to refuse.
+      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'numbers_small', 7, '[]', now()::TIMESTAMP, 'warning')`, [session.runId]);
       await publish(session, { modelsDir });
       publishedHash = sha256(published);
       filesBefore = readdirSync(dataDir).sort();
 
-      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'evens_are_even', 3, '[]', now()::TIMESTAMP)`, [session.runId]);
+      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'evens_are_even', 3, '[]', now()::TIMESTAMP, 'error')`, [session.runId]);
       await expect(publish(session, { modelsDir })).rejects.toThrow(/check evens_are_even failed with 3 offending row/);
       expectUntouched();
       session.close();
