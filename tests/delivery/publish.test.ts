@@ -38,7 +38,7 @@ describe('publish', () => {
         { table: 'marts.evens', rows: 45_000 },
         { table: 'marts.numbers', rows: 90_000 },
       ]);
-      expect(readdirSync(session.dir.root).sort()).toEqual(['.reelhouse.lock', 'reelhouse.duckdb', 'work.duckdb', 'work.duckdb.wal']);
+      expect(readdirSync(session.dir.root).sort()).toEqual(['.reelhouse.lock', 'reelhouse.duckdb', 'status.json', 'work.duckdb', 'work.duckdb.wal']);
 
       const analyst = await openWarehouse(session.dir.publishedDb, { readOnly: true });
       expect(await analyst.rows('SELECT table_name, row_count FROM meta.published_tables ORDER BY 1')).toEqual([
