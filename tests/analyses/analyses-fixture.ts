@@ -52,7 +52,8 @@ export async function analysesFixture(): Promise<string> {
       ('${ACCOUNT_A}', '1001', 'Training One', 'ACTIVE', 'training', 'US'),
       ('${ACCOUNT_A}', '1002', 'Earnings Two', 'ACTIVE', 'earnings_call', 'GB'),
       ('${ACCOUNT_B}', '1003', 'Training Three', 'ACTIVE', 'training', 'GB'),
-      ('${ACCOUNT_B}', '1004', 'Untyped Four', 'ACTIVE', '', NULL)`);
+      ('${ACCOUNT_B}', '1004', 'Untyped Four', 'ACTIVE', '', NULL),
+      ('${ACCOUNT_B}', '1005', 'Unwatched Five', 'ACTIVE', 'interview', 'US')`);
     // Daily analytics: NULL device columns = no device report that day.
     await warehouse.run(`INSERT INTO marts.daily_video_analytics
       (account_id, video_id, view_date, video_view, engagement_score, views_desktop, views_mobile, views_tablet, views_other) VALUES
@@ -61,7 +62,8 @@ export async function analysesFixture(): Promise<string> {
       ('${ACCOUNT_A}', '1002', DATE '2025-06-01', 50, 40, NULL, NULL, NULL, NULL),
       ('${ACCOUNT_B}', '1003', DATE '2025-06-02', 200, 50, 100, 100, 0, 0),
       ('${ACCOUNT_B}', '1004', DATE '2025-06-02', 0, NULL, 0, 0, 0, 0),
-      ('${ACCOUNT_B}', '1004', DATE '2025-06-03', 10, 90, NULL, NULL, NULL, NULL)`);
+      ('${ACCOUNT_B}', '1004', DATE '2025-06-03', 10, 90, NULL, NULL, NULL, NULL),
+      ('${ACCOUNT_B}', '1005', DATE '2025-06-03', 0, NULL, NULL, NULL, NULL, NULL)`);
 
     await warehouse.run(`INSERT INTO marts.video_engagement_summary (video_id, unique_viewers, avg_watch_percentage, avg_completion_percentage, completed_viewers, high_tier_viewers) VALUES
       ('1001', 3, 70.5, 80.1, 2, 1),

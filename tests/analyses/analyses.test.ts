@@ -50,6 +50,7 @@ describe('sql/analyses', () => {
       { video_content_type: 'training', video_views: 600, engagement_score: 66.67, videos: 2 },
       // 1002: 50 at 40
       { video_content_type: 'earnings_call', video_views: 50, engagement_score: 40, videos: 1 },
+      // 1005 (interview) has one day, without views: no row
     ]);
   });
 
@@ -68,6 +69,7 @@ describe('sql/analyses', () => {
       { country: 'GB', video_content_type: 'training', video_views: 200, videos_viewed: 1 }, // 1003
       { country: 'GB', video_content_type: 'earnings_call', video_views: 50, videos_viewed: 1 }, // 1002
       { country: '(not set)', video_content_type: '(not set)', video_views: 10, videos_viewed: 1 }, // 1004: 0 + 10
+      { country: 'US', video_content_type: 'interview', video_views: 0, videos_viewed: 0 }, // 1005: a day without views
     ]);
   });
 

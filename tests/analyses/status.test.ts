@@ -87,6 +87,9 @@ describe('pipeline status', () => {
     expect(report.problems).toEqual([]);
     expect(report.warnings).toEqual([expect.stringMatching(/^check always_warns \(warning\) found 1 row\(s\) in run /)]);
     expect(report.exit_code).toBe(1);
+    // a warning beside a problem (stale: 2025-07-02 - 2025-06-29 = 3 days): the problem decides
+    const both = await statusReport({ dataDir, asOf: '2025-07-02' });
+    expect([both.problems.length, both.warnings.length, both.exit_code]).toEqual([1, 1, 2]);
   });
 
   it('failed: the last run failed, or an error check failed: exit 2', async () => {
@@ -127,6 +130,14 @@ describe('pipeline status', () => {
     expect(report.run_in_progress).toBe(true);
     expect(report.exit_code).toBe(0);
     expect(report.last_finished_run).toMatchObject({ command: 'run', status: 'succeeded' });
+
+    // while a new run works, a failed last run still stands
+    const afterFailure = copyOfBase('in-progress-after-failure');
+    await runSession(afterFailure, 'build', async () => undefined, 'failed', 'boom');
+    recordRunStarted(afterFailure, { run_id: 'live-run', command: 'run', pid: process.ppid, as_of_date: '2025-07-01', started_at: '2025-07-01T01:00:00.000Z' });
+    const stillFailed = await statusReport({ dataDir: afterFailure, asOf: '2025-07-01' });
+    expect([stillFailed.run_in_progress, stillFailed.exit_code]).toEqual([true, 2]);
+    expect(stillFailed.problems).toEqual([expect.stringMatching(/\(build, as of 2025-06-30\) failed: boom$/)]);
 
     const empty = join(temporaryFolder('status-empty'), 'data');
     const nothing = await statusReport({ dataDir: empty, asOf: '2025-07-01' });
