@@ -95,6 +95,31 @@ export function cliParser(argv: string[], handlers: CommandHandlers = defaultHan
       (args) => handlers.docs(args),
     )
     .command(
+      'analyze [name]',
+      'Run an analysis (sql/analyses/NAME.sql) on the published reelhouse.duckdb, read-only; --list names them',
+      (y) =>
+        y
+          .positional('name', { type: 'string', describe: 'The analysis, e.g. mobile_share_by_month' })
+          .option('list', { type: 'boolean', default: false, describe: 'List the analyses with their questions' })
+          .option('format', { type: 'string', default: 'table', choices: ['table', 'csv', 'json', 'md'], describe: 'Output format' }),
+      (args) => handlers.analyze({ ...args, name: args.name as string | undefined }),
+    )
+    .command(
+      'query <sql>',
+      'Run one SQL query on the published reelhouse.duckdb, read-only (never blocks or waits for a run)',
+      (y) =>
+        y
+          .positional('sql', { type: 'string', demandOption: true, describe: 'The query, e.g. "SELECT * FROM marts.video_cache LIMIT 5"' })
+          .option('format', { type: 'string', default: 'table', choices: ['table', 'csv', 'json', 'md'], describe: 'Output format' }),
+      (args) => handlers.query({ ...args, sql: args.sql as string }),
+    )
+    .command(
+      'status',
+      'The last run, check results and freshness per source (against today, or --as-of); exit 0 fine, 1 warnings, 2 failed, unfinished or stale',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }),
+      (args) => handlers.status(args),
+    )
+    .command(
       'simulator',
       'Serve the Brightcove simulator (OAuth, CMS, Analytics) on 127.0.0.1 until Ctrl-C, and print how to point the pipeline at it',
       (y) =>

@@ -35,6 +35,9 @@ export interface CommandHandlers {
   publish(args: CommonArgs): Promise<void>;
   report(args: CommonArgs): Promise<void>;
   simulator(args: CommonArgs & { port: number; seed: number; today?: string; 'history-start': string; 'videos-per-account': number }): Promise<void>;
+  analyze(args: CommonArgs & { name?: string; list: boolean; format: string }): Promise<void>;
+  query(args: CommonArgs & { sql: string; format: string }): Promise<void>;
+  status(args: CommonArgs & { json: boolean }): Promise<void>;
 }
 
 export async function withSession<T>(
@@ -116,6 +119,32 @@ export const defaultHandlers: CommandHandlers = {
   async report(args) {
     const { writeReport } = await import('../warehouse/report/report-command.ts');
     await withSession(args, 'report', (session) => writeReport(session));
+  },
+  // analyze, query and status read only the published file (and status.json): no session, no lock,
+  // never work.duckdb, so they run beside a pipeline run without waiting for it or blocking it.
+  async analyze(args) {
+    const { assertOutputFormat, formatResult, listAnalyses, runAnalysis } = await import('../warehouse/analyses.ts');
+    const format = assertOutputFormat(args.format);
+    if (args.list || !args.name) {
+      const analyses = listAnalyses();
+      const rows = analyses.map((analysis) => ({ name: analysis.name, question: analysis.question, grain: analysis.grain, reads: analysis.reads.join(', ') }));
+      process.stdout.write(formatResult({ columns: ['name', 'question', 'grain', 'reads'], rows }, format));
+      if (!args.list) throw new Error('Name an analysis: pipeline analyze NAME (the list above)');
+      return;
+    }
+    process.stdout.write(formatResult(await runAnalysis(args.name, dataDir(args['data-dir']).publishedDb), format));
+  },
+  async query(args) {
+    const { assertOutputFormat, formatResult, queryPublished } = await import('../warehouse/analyses.ts');
+    const format = assertOutputFormat(args.format);
+    process.stdout.write(formatResult(await queryPublished(dataDir(args['data-dir']).publishedDb, args.sql), format));
+  },
+  async status(args) {
+    const { formatStatus, statusReport } = await import('../warehouse/status.ts');
+    const { assertIsoDate } = await import('../warehouse/session.ts');
+    const report = await statusReport({ dataDir: args['data-dir'], asOf: args['as-of'] === undefined ? undefined : assertIsoDate(args['as-of']) });
+    process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
+    process.exitCode = report.exit_code;
   },
   async simulator(args) {
     const { runSimulatorCommand } = await import('../simulator/run-command.ts');

@@ -61,6 +61,16 @@ export const configSchema = z
       })
       .strict(),
     distribution: z.object({ root: z.string().min(1), month_offset: z.number().int().min(0).max(12) }).strict(),
+    // Warning checks (sql/checks/*: severity warning) and `pipeline status`; optional, defaults below.
+    checks: z
+      .object({
+        // player-event watch seconds may differ from Brightcove's by this share either way (0.2 = ±20 %)
+        reconciliation_tolerance: z.number().min(0).max(10).default(0.2),
+        // a source whose latest day is more days than this before the as-of date (or today) is stale
+        freshness_max_age_days: z.number().int().min(0).max(366).default(2),
+      })
+      .strict()
+      .default({ reconciliation_tolerance: 0.2, freshness_max_age_days: 2 }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -93,6 +103,7 @@ const GOOD_EXAMPLES: Array<[RegExp, string]> = [
   [/_days$/, '90'],
   [/_s$/, '1800'],
   [/completion_threshold$/, '0.95'],
+  [/reconciliation_tolerance$/, '0.2'],
   [/max_playback_speed$/, '2.0'],
   [/max_attempts$/, '6'],
   [/page_size$/, '100'],

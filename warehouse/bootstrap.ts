@@ -28,6 +28,8 @@ export function runSettings(config: ReelhouseConfig, asOfDate: string): Record<s
     position_tolerance_s: String(config.events.position_tolerance_s),
     completion_threshold: String(config.events.completion_threshold),
     events_per_build_slice: String(config.events.events_per_build_slice),
+    reconciliation_tolerance: String(config.checks.reconciliation_tolerance),
+    freshness_max_age_days: String(config.checks.freshness_max_age_days),
   };
 }
 

@@ -7,20 +7,28 @@ import { MetaStore } from './meta-store.ts';
 /**
  * Data checks: every sql/checks/<name>.sql is one SELECT returning the rows that break a rule, so an
  * empty result means the check passes. `runChecks` runs them all, records each result in
- * meta.check_results and throws a CheckFailedError naming every failing check, so a bad build is never
- * exported or published.
+ * meta.check_results and throws a CheckFailedError naming every failing check of severity error, so a
+ * bad build is never exported or published.
+ *
+ * A check's header declares its severity on a line `-- severity: warning` (or `error`, the default):
+ * a failing warning is reported and recorded, but does not stop the run or the publish.
  */
 
 export const CHECKS_DIR = join(import.meta.dirname, '..', 'sql', 'checks');
+
+export const CHECK_SEVERITIES = ['error', 'warning'] as const;
+export type CheckSeverity = (typeof CHECK_SEVERITIES)[number];
 
 export interface DataCheck {
   readonly name: string;
   readonly file: string;
   readonly sql: string;
+  readonly severity: CheckSeverity;
 }
 
 export interface CheckResult {
   readonly name: string;
+  readonly severity: CheckSeverity;
   readonly failingRows: number;
   /** The first offending row (in a stable order), or null when the check passes. */
   readonly sample: Record<string, unknown> | null;
@@ -36,6 +44,32 @@ export class CheckFailedError extends Error {
   }
 }
 
+/**
+ * The severity declared in the check's header (the comment lines before the first statement line):
+ * `-- severity: error|warning`, any case; error when none is declared. Any other value is refused,
+ * naming the file, so a typo never turns an error into a warning silently.
+ */
+export function checkSeverity(sql: string, file: string): CheckSeverity {
+  const header: string[] = [];
+  for (const line of sql.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('--')) break;
+    header.push(trimmed.slice(2).trim());
+  }
+  const declared = header.map((line) => /^severity\s*:\s*(.*)$/i.exec(line)).filter((match) => match !== null);
+  if (declared.length === 0) return 'error';
+  const values = declared.map((match) => match[1]!.trim().toLowerCase());
+  const value = values[0]!;
+  if (declared.length > 1 || !(CHECK_SEVERITIES as readonly string[]).includes(value)) {
+    throw new Error(
+      `Data check ${file}: its header declares severity "${values.join('", "')}"; declare one line ` +
+        '`-- severity: error` (stops the publish) or `-- severity: warning` (reported only)',
+    );
+  }
+  return value as CheckSeverity;
+}
+
 export function discoverChecks(checksDir = CHECKS_DIR): DataCheck[] {
   let entries: string[] = [];
   try {
@@ -49,8 +83,9 @@ export function discoverChecks(checksDir = CHECKS_DIR): DataCheck[] {
     .map((entry) => {
       const file = join(checksDir, entry);
       // A check is wrapped as a subquery: a trailing semicolon would end the statement early.
-      const sql = readFileSync(file, 'utf8').trim().replace(/;\s*$/, '');
-      return { name: basename(entry, '.sql'), file, sql };
+      const text = readFileSync(file, 'utf8');
+      const sql = text.trim().replace(/;\s*$/, '');
+      return { name: basename(entry, '.sql'), file, sql, severity: checkSeverity(text, file) };
     });
 }
 
@@ -61,13 +96,13 @@ export async function runCheck(session: Pick<PipelineSession, 'warehouse'>, chec
   try {
     const failingRows = Number(await warehouse.scalar<string>(`SELECT count(*) FROM ${source}`));
     const sample = failingRows === 0 ? null : ((await warehouse.rows(`SELECT * FROM ${source} ORDER BY ALL LIMIT 1`))[0] ?? null);
-    return { name: check.name, failingRows, sample };
+    return { name: check.name, severity: check.severity, failingRows, sample };
   } catch (error) {
     throw new Error(`Data check ${check.name} (${check.file}) could not run: ${(error as Error).message}`, { cause: error });
   }
 }
 
-/** Runs every check, records the results under the session's run id, and throws when any check fails. */
+/** Runs every check, records the results under the session's run id, and throws when a check of severity error fails. */
 export async function runChecks(
   session: Pick<PipelineSession, 'warehouse' | 'runId'>,
   checks: readonly DataCheck[] = discoverChecks(),
@@ -76,17 +111,24 @@ export async function runChecks(
   const results: CheckResult[] = [];
   for (const check of checks) {
     const result = await runCheck(session, check);
-    log(`  ${result.failingRows === 0 ? 'pass' : 'FAIL'}  ${check.name}${result.failingRows === 0 ? '' : ` (${result.failingRows} row(s))`}`);
+    const outcome = result.failingRows === 0 ? 'pass' : result.severity === 'error' ? 'FAIL' : 'WARN';
+    log(`  ${outcome}  ${check.name}${result.failingRows === 0 ? '' : ` (${result.failingRows} row(s))`}`);
     results.push(result);
     crashPoint('check:ran');
   }
   const meta = new MetaStore(session.warehouse);
   await session.warehouse.transaction(async () => {
     for (const result of results) {
-      await meta.recordCheckResult(session.runId, result.name, result.failingRows, result.sample === null ? null : JSON.stringify(result.sample));
+      await meta.recordCheckResult(
+        session.runId,
+        result.name,
+        result.failingRows,
+        result.sample === null ? null : JSON.stringify(result.sample),
+        result.severity,
+      );
     }
   });
-  const failures = results.filter((result) => result.failingRows > 0);
+  const failures = results.filter((result) => result.failingRows > 0 && result.severity === 'error');
   if (failures.length > 0) throw new CheckFailedError(failures);
   return results;
 }

@@ -68,10 +68,23 @@ export class MetaStore {
       .execute();
   }
 
-  async recordCheckResult(runId: string, checkName: string, failingRows: number, sampleJson: string | null): Promise<void> {
+  async recordCheckResult(
+    runId: string,
+    checkName: string,
+    failingRows: number,
+    sampleJson: string | null,
+    severity: 'error' | 'warning' = 'error',
+  ): Promise<void> {
     await this.db
       .insertInto('meta.check_results')
-      .values({ run_id: runId, check_name: checkName, failing_rows: failingRows, sample_json: sampleJson, checked_at: sql<string>`now()::TIMESTAMP` })
+      .values({
+        run_id: runId,
+        check_name: checkName,
+        failing_rows: failingRows,
+        sample_json: sampleJson,
+        checked_at: sql<string>`now()::TIMESTAMP`,
+        severity,
+      })
       .execute();
   }
 

@@ -58,6 +58,8 @@ export interface MetaDatabase {
     failing_rows: number | string;
     sample_json: string | null;
     checked_at: string;
+    /** error (a failure stops the publish) or warning (reported only); NULL on rows of older versions: error. */
+    severity: 'error' | 'warning' | null;
   };
   'meta.deliveries': {
     run_id: string;

@@ -74,19 +74,26 @@ export function discoverModels(modelsDir = MODELS_DIR): Model[] {
     }
   }
   const names = new Set(files.map(({ layer, file }) => `${layer}.${basename(file, '.sql')}`));
-  return files.map(({ layer, file }) => {
+  const read = files.map(({ layer, file }) => {
     const sql = readFileSync(file, 'utf8');
     const name = `${layer}.${basename(file, '.sql')}`;
+    return { name, layer, file, sql, writes: writtenTables(sql).filter((table) => table !== name && !names.has(table)) };
+  });
+  // A table a model writes beside its own (e.g. intermediate.user_video_daily_watch) is that model's
+  // output too: a model reading it depends on the model that writes it.
+  const writers = new Map(read.flatMap((model) => model.writes.map((table) => [table, model.name] as const)));
+  return read.map(({ name, layer, file, sql, writes }) => {
     const referenced = referencedTables(sql).filter((table) => table !== name);
+    const writtenByOthers = referenced.map((table) => writers.get(table)).filter((writer): writer is string => writer !== undefined && writer !== name);
     return Object.freeze({
       name,
       layer,
       file,
       sql,
       sqlHash: createHash('sha256').update(sql).digest('hex'),
-      dependsOn: referenced.filter((table) => names.has(table)),
+      dependsOn: [...new Set([...referenced.filter((table) => names.has(table)), ...writtenByOthers])].sort(),
       sources: referenced.filter((table) => !names.has(table)),
-      writes: writtenTables(sql).filter((table) => table !== name && !names.has(table)),
+      writes,
     });
   });
 }

@@ -38,7 +38,8 @@ export class PublishRefusedError extends Error {
 
 /**
  * Why the working marts must not be published, or [] when they may:
- * - a check failed: the check results of this run, or when this run ran none, of the latest run that did;
+ * - a check of severity error failed: the check results of this run, or when this run ran none, of the
+ *   latest run that did (a failing warning is reported by `pipeline check` and `status`, not here);
  * - a model was never built, or its SQL changed since its last successful build;
  * - this run built models but not all of them (its build stopped at a failing model);
  * - a mart table is missing from the working file.
@@ -50,7 +51,8 @@ export async function reasonsNotToPublish(warehouse: Warehouse, runId: string, m
        SELECT run_id FROM meta.check_results ORDER BY (run_id = $1) DESC, checked_at DESC LIMIT 1
      )
      SELECT run_id, check_name, failing_rows FROM meta.check_results
-     WHERE run_id = (SELECT run_id FROM latest) AND failing_rows > 0 ORDER BY check_name`,
+     WHERE run_id = (SELECT run_id FROM latest) AND failing_rows > 0 AND coalesce(severity, 'error') = 'error'
+     ORDER BY check_name`,
     [runId],
   );
   for (const check of failedChecks) {

@@ -9,6 +9,10 @@ import { MetaStore } from './meta-store.ts';
 import { explainWarehouseError } from './warehouse-errors.ts';
 import { upgradeEventTables } from '../extract/events/upgrade-event-tables.ts';
 import { asOfOfDeliveredBuild } from './build-as-of.ts';
+import { recordRunFinished, recordRunStarted, type CheckRecord } from './run-status.ts';
+
+/** Commands that change nothing, so they leave the status file (warehouse/run-status.ts) alone. */
+const COMMANDS_WITHOUT_STATUS = new Set(['plan']);
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -64,6 +68,15 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
     await writeRunSettings(warehouse, config, asOfDate);
     meta = new MetaStore(warehouse);
     await meta.startRun(runId, options.command, asOfDate);
+    if (!COMMANDS_WITHOUT_STATUS.has(options.command)) {
+      recordRunStarted(dir.root, {
+        run_id: runId,
+        command: options.command,
+        pid: process.pid,
+        as_of_date: asOfDate,
+        started_at: new Date().toISOString(),
+      });
+    }
   } catch (error) {
     warehouse?.close();
     lock.release();
@@ -80,6 +93,22 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
     asOfDate,
     async finish(status, error) {
       await meta.finishRun(runId, status, error ?? null);
+      if (COMMANDS_WITHOUT_STATUS.has(options.command)) return;
+      const checks = await opened.rows<{ check_name: string; severity: string | null; failing_rows: string }>(
+        'SELECT check_name, severity, failing_rows FROM meta.check_results WHERE run_id = $1 ORDER BY check_name',
+        [runId],
+      );
+      recordRunFinished(dir.root, runId, {
+        status,
+        error: error ?? null,
+        checks: checks.map(
+          (check): CheckRecord => ({
+            name: check.check_name,
+            severity: check.severity === 'warning' ? 'warning' : 'error',
+            failing_rows: Number(check.failing_rows),
+          }),
+        ),
+      });
     },
     close() {
       opened.close();

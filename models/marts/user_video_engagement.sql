@@ -48,6 +48,15 @@ CREATE TABLE IF NOT EXISTS marts.user_video_engagement (
     quality_flags VARCHAR[] NOT NULL
 );
 
+-- Beside the mart, kept with it (same pairs deleted and inserted): each pair's watched seconds per UTC
+-- date of the event that opened the segment, for marts.watch_time_reconciliation.
+CREATE TABLE IF NOT EXISTS intermediate.user_video_daily_watch (
+    user_id VARCHAR NOT NULL,
+    video_id VARCHAR NOT NULL,
+    watch_date DATE NOT NULL,
+    watch_time_s DOUBLE NOT NULL
+);
+
 CREATE OR REPLACE TEMP TABLE engagement_build_mode (logic_hash VARCHAR, is_full_rebuild BOOLEAN);
 CREATE OR REPLACE TEMP TABLE engagement_affected_pairs (user_id VARCHAR, video_id VARCHAR);
 CREATE OR REPLACE TEMP TABLE engagement_affected_streams (stream_no BIGINT);
@@ -336,7 +345,8 @@ per_pair_events AS (
     SELECT
         user_no, video_no,
         sum(segment_length_us) FILTER (WHERE segment_length_us > 0)                   AS total_us,
-        list({'start_us': segment_start_us, 'end_us': segment_end_us}) FILTER (WHERE segment_length_us > 0) AS segments,
+        -- (the UTC date of the opening event last: it does not change the order the union sorts by)
+        list({'start_us': segment_start_us, 'end_us': segment_end_us, 'watch_date': CAST(event_at AS DATE)}) FILTER (WHERE segment_length_us > 0) AS segments,
         max(segment_end_us) FILTER (WHERE segment_length_us > 0)                      AS max_segment_end_us,
         count(*) FILTER (WHERE event_type = 'pause')                                  AS pause_count,
         sum(CAST(playing_skip_direction = 1 AS INTEGER) + CAST(idle_skip_direction = 1 AS INTEGER))    AS forward_skips,
@@ -366,7 +376,8 @@ per_user_video AS (
                         'end_us': greatest(union_so_far.end_us, segment.end_us),
                         'length_us': union_so_far.length_us
                                      + greatest(segment.end_us - greatest(segment.start_us, union_so_far.end_us), 0)},
-                    {'end_us': CAST(0 AS BIGINT), 'length_us': CAST(0 AS BIGINT)}).length_us AS unique_us
+                    {'end_us': CAST(0 AS BIGINT), 'length_us': CAST(0 AS BIGINT)}).length_us AS unique_us,
+        e.segments                                                                    AS dated_segments
     FROM per_pair_events AS e
     JOIN per_pair_sessions AS ps USING (user_no, video_no)
 ),
@@ -462,7 +473,9 @@ final AS (
             CASE WHEN has_unclosed_play THEN 'unclosed_play' END,
             CASE WHEN max_event_position_us > duration_us THEN 'position_beyond_duration' END,
             CASE WHEN coalesce(duration_source, 'max_position') <> 'cms' THEN 'duration_not_from_cms' END
-        ], flag -> flag IS NOT NULL) AS VARCHAR[])                      AS quality_flags
+        ], flag -> flag IS NOT NULL) AS VARCHAR[])                      AS quality_flags,
+        -- not a column of the mart: split off into intermediate.user_video_daily_watch (step 5)
+        dated_segments
     FROM scored
 )
 
@@ -587,20 +600,49 @@ SET VARIABLE engagement_slice_last_user_no = (SELECT coalesce(map_from_entries(l
 DELETE FROM marts.user_video_engagement
 WHERE getvariable('engagement_full_rebuild')
    OR (user_id, video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs);
+DELETE FROM intermediate.user_video_daily_watch
+WHERE getvariable('engagement_full_rebuild')
+   OR (user_id, video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs);
 
--- One insert per slice of users; the slices past engagement_slice_count read nothing.
-SET VARIABLE engagement_slice = 0; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 1; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 2; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 3; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 4; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 5; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 6; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 7; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 8; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 9; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 10; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
-SET VARIABLE engagement_slice = 11; INSERT INTO marts.user_video_engagement SELECT * FROM engagement_rows ORDER BY user_id, video_id;
+-- One pass per slice of users; the slices past engagement_slice_count read nothing. A slice's rows are
+-- kept in engagement_slice_rows so that the mart and the seconds per date come from one computation;
+-- the seconds per date are whole milliseconds, half away from zero, like the mart's.
+SET VARIABLE engagement_slice = 0; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 1; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 2; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 3; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 4; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 5; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 6; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 7; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 8; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 9; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 10; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
+SET VARIABLE engagement_slice = 11; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
+INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
+INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
 
 -- 6 -------------------------------------------------------------------------------------------------
 INSERT OR REPLACE INTO meta.engagement_build_state

@@ -88,6 +88,8 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
   sample_json VARCHAR,
   checked_at TIMESTAMP NOT NULL
 );
+-- The check's declared severity (sql/checks/*.sql header): error stops the publish, warning does not.
+ALTER TABLE meta.check_results ADD COLUMN IF NOT EXISTS severity VARCHAR DEFAULT 'error';
 
 CREATE TABLE IF NOT EXISTS meta.deliveries (
   run_id VARCHAR NOT NULL,

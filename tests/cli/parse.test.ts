@@ -23,6 +23,9 @@ function recordingHandlers() {
     publish: record('publish'),
     report: record('report'),
     simulator: record('simulator'),
+    analyze: record('analyze'),
+    query: record('query'),
+    status: record('status'),
   };
   return { handlers, calls };
 }
@@ -59,6 +62,22 @@ describe('command line', () => {
     expect((await parse(['extract', '--accounts', 'neo,impact'])).args['accounts']).toBe('neo,impact');
     expect((await parse(['docs', '--check'])).args['check']).toBe(true);
     expect((await parse(['plan', '--output', 'plan.md'])).args['output']).toBe('plan.md');
+  });
+
+  it('keeps the exact command lines checks outside the project use for analyze, query and status', async () => {
+    expect(await parse(['analyze', 'mobile_share_by_month', '--data-dir', '/tmp/d'])).toMatchObject({
+      command: 'analyze',
+      args: { name: 'mobile_share_by_month', format: 'table', list: false, 'data-dir': '/tmp/d' },
+    });
+    expect((await parse(['analyze', 'power_users', '--data-dir', '/tmp/d', '--format', 'csv'])).args).toMatchObject({ name: 'power_users', format: 'csv' });
+    expect((await parse(['analyze', '--list'])).args).toMatchObject({ list: true, name: undefined });
+    expect(await parse(['query', 'SELECT 1 AS one', '--data-dir', '/tmp/d', '--format', 'json'])).toMatchObject({
+      command: 'query',
+      args: { sql: 'SELECT 1 AS one', format: 'json', 'data-dir': '/tmp/d' },
+    });
+    expect(await parse(['status', '--data-dir', '/tmp/d', '--json'])).toMatchObject({ command: 'status', args: { json: true, 'data-dir': '/tmp/d' } });
+    expect((await parse(['status', '--data-dir', '/tmp/d', '--as-of', '2025-06-30'])).args).toMatchObject({ json: false, 'as-of': '2025-06-30' });
+    await expect(parse(['analyze', 'power_users', '--format', 'xml'])).rejects.toThrow(/Choices: "table", "csv", "json", "md"/);
   });
 
   it('refuses unknown options and a missing command', async () => {

@@ -139,7 +139,9 @@ COMMENT ON COLUMN marts.tallies.n IS 'How many.';
     expect(discoverModels(writeTree({ 'staging/things.sql': things, 'marts/tallies.sql': tallies(1) })).find((m) => m.name === 'marts.tallies')!.writes)
       .toEqual(['meta.engagement_build_state', 'meta.engagement_pending_streams']);
     expect(discoverModels().find((m) => m.name === 'marts.user_video_engagement')!.writes)
-      .toEqual(['meta.engagement_build_state', 'meta.engagement_pending_streams']);
+      .toEqual(['intermediate.user_video_daily_watch', 'meta.engagement_build_state', 'meta.engagement_pending_streams']);
+    // what the engagement build writes beside its mart is read by the reconciliation: built after it
+    expect(discoverModels().find((m) => m.name === 'marts.watch_time_reconciliation')!.dependsOn).toContain('marts.user_video_engagement');
 
     const modelsDir = writeTree({ 'staging/things.sql': things, 'marts/tallies.sql': tallies(1) });
     const session = await openTestSession(temporaryFolder('plan-bookkeeping'));

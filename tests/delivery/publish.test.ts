@@ -38,7 +38,7 @@ describe('publish', () => {
         { table: 'marts.evens', rows: 45_000 },
         { table: 'marts.numbers', rows: 90_000 },
       ]);
-      expect(readdirSync(session.dir.root).sort()).toEqual(['.reelhouse.lock', 'reelhouse.duckdb', 'work.duckdb', 'work.duckdb.wal']);
+      expect(readdirSync(session.dir.root).sort()).toEqual(['.reelhouse.lock', 'reelhouse.duckdb', 'status.json', 'work.duckdb', 'work.duckdb.wal']);
 
       const analyst = await openWarehouse(session.dir.publishedDb, { readOnly: true });
       expect(await analyst.rows('SELECT table_name, row_count FROM meta.published_tables ORDER BY 1')).toEqual([
@@ -115,12 +115,14 @@ describe('publish', () => {
     };
     try {
       await buildModels(session.warehouse, selectModels(discoverModels(modelsDir)), session.runId);
-      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'numbers_positive', 0, NULL, now()::TIMESTAMP)`, [session.runId]);
+      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'numbers_positive', 0, NULL, now()::TIMESTAMP, 'error')`, [session.runId]);
+      // A failing check of severity warning is reported, not a reason to refuse.
+      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'numbers_small', 7, '[]', now()::TIMESTAMP, 'warning')`, [session.runId]);
       await publish(session, { modelsDir });
       publishedHash = sha256(published);
       filesBefore = readdirSync(dataDir).sort();
 
-      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'evens_are_even', 3, '[]', now()::TIMESTAMP)`, [session.runId]);
+      await session.warehouse.run(`INSERT INTO meta.check_results VALUES ($1, 'evens_are_even', 3, '[]', now()::TIMESTAMP, 'error')`, [session.runId]);
       await expect(publish(session, { modelsDir })).rejects.toThrow(/check evens_are_even failed with 3 offending row/);
       expectUntouched();
       session.close();

@@ -38,10 +38,13 @@ export async function addCatalogDurations(session: PipelineSession, durations: R
   await session.warehouse.run(`INSERT INTO raw.cms_videos VALUES ${values.join(', ')}`);
 }
 
-/** Builds the staging CMS model and the engagement models (what `pipeline build` runs for them). */
+/**
+ * Builds the staging CMS model and the engagement models (what `pipeline build` runs for them); not the
+ * marts that compare the events with Brightcove's data (they read the Brightcove marts too).
+ */
 export async function buildEngagement(session: PipelineSession): Promise<void> {
   const models = discoverModels();
-  await buildModels(session.warehouse, selectModels(models, '+cms_videos player_events+'), session.runId);
+  await buildModels(session.warehouse, selectModels(models, '+cms_videos +video_engagement_summary'), session.runId);
 }
 
 export interface EngagementRow {

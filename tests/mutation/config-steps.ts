@@ -76,6 +76,22 @@ export const CONFIG_STEPS: readonly ConfigRule[] = [
 
   // Distribution
   { path: 'distribution.month_offset', value: 1, steps: [0, 2], tests: ['tests/delivery/distribution-month.test.ts'], rule: 'the Harper files are copied into the folder of the month this many months after as-of' },
+
+  // Warning checks and `pipeline status`
+  {
+    path: 'checks.reconciliation_tolerance',
+    value: 0.2,
+    steps: [0.19, 0.21],
+    tests: ['tests/analyses/reconciliation-freshness.test.ts'],
+    rule: 'player-event watch seconds may differ from Brightcove seconds by this share either way',
+  },
+  {
+    path: 'checks.freshness_max_age_days',
+    value: 2,
+    steps: [1, 3],
+    tests: ['tests/analyses/reconciliation-freshness.test.ts', 'tests/analyses/status.test.ts'],
+    rule: 'a source whose latest day is more days old than this is stale',
+  },
 ];
 
 /**

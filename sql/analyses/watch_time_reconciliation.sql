@@ -1,0 +1,16 @@
+-- Question: do the player events and Brightcove agree on how much was watched? Per day, the seconds
+--   watched from the player events beside Brightcove's video_seconds_viewed, over the videos that have both.
+-- Grain: one row per view_date with at least one reconciled (video, day).
+-- Reads: marts.watch_time_reconciliation
+-- watch_time_ratio = events / Brightcove for the day's totals; videos_outside_tolerance counts the
+-- (video, day) rows beyond the configured tolerance (the warning check lists them one by one).
+SELECT
+    view_date,
+    count(*)                                                                           AS videos,
+    round(sum(event_watch_time_s), 3)                                                  AS event_watch_time_s,
+    round(sum(brightcove_seconds_viewed), 3)                                           AS brightcove_seconds_viewed,
+    round(sum(event_watch_time_s) / nullif(sum(brightcove_seconds_viewed), 0), 4)      AS watch_time_ratio,
+    count(*) FILTER (WHERE NOT is_within_tolerance)                                    AS videos_outside_tolerance
+FROM marts.watch_time_reconciliation
+GROUP BY view_date
+ORDER BY view_date;
