@@ -33,6 +33,7 @@ export interface CommandHandlers {
   docs(args: CommonArgs & { check: boolean; output?: string }): Promise<void>;
   distribute(args: CommonArgs): Promise<void>;
   publish(args: CommonArgs): Promise<void>;
+  verify(args: CommonArgs & { 'accept-loss'?: number }): Promise<void>;
   simulator(args: CommonArgs & { port: number; seed: number; today?: string; 'history-start': string; 'videos-per-account': number }): Promise<void>;
 }
 
@@ -106,6 +107,12 @@ export const defaultHandlers: CommandHandlers = {
   async publish(args) {
     const { publish } = await import('../warehouse/publish.ts');
     await withSession(args, 'publish', (session) => publish(session, { log: console.log }));
+  },
+  async verify(args) {
+    const { verifyCommand } = await import('../warehouse/verify-command.ts');
+    const loss = args['accept-loss'];
+    if (loss !== undefined && (!Number.isInteger(loss) || loss < 1)) throw new Error(`--accept-loss takes an event load number (verify lists them), got "${loss}"`);
+    process.exitCode = await verifyCommand({ dataDir: args['data-dir'], configPath: args.config, acceptLoss: loss });
   },
   async simulator(args) {
     const { runSimulatorCommand } = await import('../simulator/run-command.ts');

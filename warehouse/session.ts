@@ -8,6 +8,7 @@ import { crashPoint } from './crash-point.ts';
 import { MetaStore } from './meta-store.ts';
 import { explainWarehouseError } from './warehouse-errors.ts';
 import { upgradeEventTables } from '../extract/events/upgrade-event-tables.ts';
+import { adoptLakeIntoLog, syncWarehouseWithLake } from './lake-index.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -29,6 +30,8 @@ export interface SessionOptions {
   readonly asOf?: string;
   readonly command: string;
   readonly config?: Readonly<ReelhouseConfig>;
+  /** Where a start says what it did to work.duckdb (a rebuild from the lake); default stdout. */
+  readonly log?: (line: string) => void;
 }
 
 export function todayUtc(): string {
@@ -51,11 +54,15 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
   const dir = dataDir(options.dataDir);
   const lock = acquireDataDirLock(dir.lockFile, options.command);
   let warehouse: Warehouse | undefined;
+  const log = options.log ?? ((line: string) => console.log(line));
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   let meta: MetaStore;
   try {
     warehouse = await openWarehouse(dir.workingDb);
     await applySchema(warehouse);
+    // The lake is the system of record: work.duckdb catches up with its log (or is rebuilt from it).
+    await adoptLakeIntoLog(warehouse, dir, runId, log);
+    await syncWarehouseWithLake(warehouse, dir, log);
     await upgradeEventTables(warehouse);
     await writeRunSettings(warehouse, config, asOfDate);
     meta = new MetaStore(warehouse);

@@ -21,6 +21,7 @@ function recordingHandlers() {
     docs: record('docs'),
     distribute: record('distribute'),
     publish: record('publish'),
+    verify: record('verify'),
     simulator: record('simulator'),
   };
   return { handlers, calls };
