@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -185,6 +185,7 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
     );
     if (killed.code !== 0) problems.push(`the run to be killed failed on its own:\n${lastLines(killed.output)}`);
   }
+  if (scenario.warehouse !== undefined) problems.push(...(await damageWarehouse(dir, scenario.warehouse, configPath, size)));
   if (scenario.thenAt !== undefined) {
     const again = await runPipeline(dir, configPath, pipelineEnv(size, { REELHOUSE_CRASH_AT: `${scenario.thenAt}:1` }));
     if (again.signal !== 'SIGKILL') problems.push(`the recovery run never reached ${scenario.thenAt} (exit ${again.code}):\n${lastLines(again.output)}`);
@@ -200,6 +201,34 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
     }
   }
   return { scenario, problems, killedAfterMs: killed.ms, resumedInMs: resumed.ms };
+}
+
+/**
+ * The warehouse file lost (deleted, with its WAL) or corrupt (every block after DuckDB's headers
+ * overwritten, as a failing disk would): a corrupt one must stop the next run with the advice to move it
+ * aside and that nothing will be lost; then it is moved aside as the advice says. Returns problems.
+ */
+async function damageWarehouse(dir: string, damage: 'lost' | 'corrupt', configPath: string, size: Size): Promise<string[]> {
+  const file = join(dir, 'work.duckdb');
+  if (damage === 'lost') {
+    rmSync(file, { force: true });
+    rmSync(`${file}.wal`, { force: true });
+    return [];
+  }
+  rmSync(`${file}.wal`, { force: true });
+  const fd = openSync(file, 'r+');
+  try {
+    const garbage = Buffer.alloc(4096, 0x5a);
+    for (let offset = 12_288; offset < statSync(file).size; offset += garbage.length) writeSync(fd, garbage, 0, garbage.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  const refused = await runPipeline(dir, configPath, pipelineEnv(size));
+  const problems: string[] = [];
+  if (refused.code !== 1) problems.push(`a run on a corrupt work.duckdb ended with exit ${refused.code ?? refused.signal}, not 1:\n${lastLines(refused.output)}`);
+  if (!refused.output.includes('Move it aside; nothing will be lost')) problems.push(`a run on a corrupt work.duckdb did not say to move it aside:\n${lastLines(refused.output)}`);
+  renameSync(file, `${file}.corrupt`);
+  return problems;
 }
 
 function directScenario(at: NonNullable<Options['at']>): Scenario {
