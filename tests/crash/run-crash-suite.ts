@@ -18,7 +18,7 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
  *
  *   npm run test:crash                          CI size, the fixed default seed
  *   npm run test:crash -- --seed 7              other kill passes and delays
- *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure)
+ *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure; 12,13 for several)
  *   npm run test:crash -- --mode fresh --at land:parquet-renamed:69 [--then publish:temp-written]
  *                                                one kill given directly (also printed with every failure)
  *   npm run test:crash -- --size local          a larger dataset (--size demo: the demo's own)
@@ -50,7 +50,7 @@ interface Options {
   readonly seed: number;
   readonly size: Size;
   readonly jobs: number;
-  readonly scenario?: number;
+  readonly scenario?: number[];
   /** One kill given directly (`<point>:<n>`, or `wall-clock:<ms>`), instead of the seed's plan. */
   readonly at?: { point: string; value: number; mode: RunMode; thenAt?: string };
   readonly keep: boolean;
@@ -76,8 +76,10 @@ function parseOptions(argv: string[]): Options {
   if (!(values.size! in SIZES)) throw new Error(`--size must be ${Object.keys(SIZES).join(' or ')}, got "${values.size}"`);
   const jobs = values.jobs === undefined ? Math.min(2, availableParallelism()) : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
-  const scenario = values.scenario === undefined ? undefined : Number(values.scenario);
-  if (scenario !== undefined && (!Number.isInteger(scenario) || scenario < 0)) throw new Error(`--scenario must be a scenario number, got "${values.scenario}"`);
+  const scenario = values.scenario === undefined ? undefined : values.scenario.split(',').map(Number);
+  if (scenario !== undefined && scenario.some((index) => !Number.isInteger(index) || index < 0)) {
+    throw new Error(`--scenario must be scenario numbers (12 or 12,13), got "${values.scenario}"`);
+  }
   let at: Options['at'];
   if (values.at !== undefined) {
     const match = /^(.+):(\d+)$/.exec(values.at);
@@ -257,8 +259,8 @@ async function main(): Promise<number> {
     passed += 1;
     log('ok   reference: an uninterrupted run, and a second one on top of it, give the same results and break no invariant');
     const all = planScenarios(options.seed, reference.runs);
-    const scenarios = options.at ? [directScenario(options.at)] : options.scenario === undefined ? all : all.filter((scenario) => scenario.index === options.scenario);
-    if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
+    const scenarios = options.at ? [directScenario(options.at)] : options.scenario === undefined ? all : all.filter((scenario) => options.scenario!.includes(scenario.index));
+    if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario?.join(',')}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
     log(`${scenarios.length} kill scenario(s):`);
 
     const queue = [...scenarios];
