@@ -10,9 +10,10 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
 
 /**
  * The crash suite (`npm run test:crash`): `pipeline run --demo` against the built-in simulator, killed
- * with SIGKILL at 29 places spread over the whole run (extraction, landing, event ingest, build, checks,
+ * with SIGKILL at 35 places spread over the whole run (extraction, landing, event ingest, build, checks,
  * export, distribution, publish; on a first run, on a later one, and twice in a row: once more while
- * recovering), each followed by a normal run. After each, the data dir must equal an uninterrupted
+ * recovering; in four of them work.duckdb is then lost or corrupt and must be rebuilt from the lake's log),
+ * each followed by a normal run. After each, the data dir must equal an uninterrupted
  * run's (fingerprint: export and delivered files by sha256, published marts row by row, raw data
  * de-duplicated by key) and hold no duplicate key and no temporary, scratch or WAL file.
  *
