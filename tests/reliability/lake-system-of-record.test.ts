@@ -186,6 +186,29 @@ describe('the lake is the system of record', () => {
     expect(again.output).toContain('The lake is sound');
   }, 600_000);
 
+  it('a data dir from before the lake log gets its log written from work.duckdb, and can then lose work.duckdb', async () => {
+    const dir = copyOfBase('before-the-log');
+    rmSync(join(dir, 'lake', '_log'), { recursive: true });
+    const old = await openWarehouse(join(dir, 'work.duckdb'));
+    await old.run('DROP TABLE meta.lake_commits');
+    old.close();
+    const unverifiable = await verify(dir);
+    expect(unverifiable.code).toBe(1);
+    expect(unverifiable.output).toContain('but no commit log (lake/_log/commits.ndjson)');
+    const adopted = await pipeline(['check', '--data-dir', dir]);
+    expect(adopted.code, adopted.output).toBe(0);
+    expect(adopted.output).toMatch(/Wrote the lake's commit log from .*work\.duckdb: \d+ commit\(s\)/);
+    const sound = await verify(dir);
+    expect(sound.code, sound.output).toBe(0);
+    rmSync(join(dir, 'work.duckdb'));
+    const result = await runDemo(dir);
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain('Rebuilding');
+    const actual = await fingerprint(dir, [base]);
+    expect(actual.problems).toEqual([]);
+    expect(compareFingerprints(reference, actual)).toEqual([]);
+  }, 600_000);
+
   it('verify reports a file altered in place (same size: only the hash shows it)', async () => {
     const dir = copyOfBase('altered');
     const page = readLakeLog(dataDir(dir)).find((commit): commit is PageCommit => commit.kind === 'page' && commit.files.length > 0)!;
