@@ -120,6 +120,16 @@ export function cliParser(argv: string[], handlers: CommandHandlers = defaultHan
       (args) => handlers.status(args),
     )
     .command(
+      'verify',
+      "Check every lake file against the lake's commit log (present, size, rows, sha256); exit 1 naming each damaged file and what it holds",
+      (y) =>
+        y.option('accept-loss', {
+          type: 'number',
+          describe: 'Give up event load LOAD whose files are damaged: recorded in the lake, so runs build marts again',
+        }),
+      (args) => handlers.verify(args),
+    )
+    .command(
       'simulator',
       'Serve the Brightcove simulator (OAuth, CMS, Analytics) on 127.0.0.1 until Ctrl-C, and print how to point the pipeline at it',
       (y) =>

@@ -34,6 +34,7 @@ export interface CommandHandlers {
   distribute(args: CommonArgs): Promise<void>;
   publish(args: CommonArgs): Promise<void>;
   report(args: CommonArgs): Promise<void>;
+  verify(args: CommonArgs & { 'accept-loss'?: number }): Promise<void>;
   simulator(args: CommonArgs & { port: number; seed: number; today?: string; 'history-start': string; 'videos-per-account': number }): Promise<void>;
   analyze(args: CommonArgs & { name?: string; list: boolean; format: string }): Promise<void>;
   query(args: CommonArgs & { sql: string; format: string }): Promise<void>;
@@ -145,6 +146,12 @@ export const defaultHandlers: CommandHandlers = {
     const report = await statusReport({ dataDir: args['data-dir'], asOf: args['as-of'] === undefined ? undefined : assertIsoDate(args['as-of']) });
     process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : formatStatus(report));
     process.exitCode = report.exit_code;
+  },
+  async verify(args) {
+    const { verifyCommand } = await import('../warehouse/verify-command.ts');
+    const loss = args['accept-loss'];
+    if (loss !== undefined && (!Number.isInteger(loss) || loss < 1)) throw new Error(`--accept-loss takes an event load number (verify lists them), got "${loss}"`);
+    process.exitCode = await verifyCommand({ dataDir: args['data-dir'], configPath: args.config, acceptLoss: loss });
   },
   async simulator(args) {
     const { runSimulatorCommand } = await import('../simulator/run-command.ts');

@@ -1,17 +1,22 @@
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DataDir } from '../warehouse/data-dir.ts';
 import { sqlString, type SqlParam, type Warehouse } from '../warehouse/duckdb.ts';
 import { temporaryPathFor, writeAtomically } from '../warehouse/atomic-file.ts';
 import { crashPoint } from '../warehouse/crash-point.ts';
 import { MetaStore } from '../warehouse/meta-store.ts';
+import { appendLakeCommit, describeLakeFile, type CheckpointEntry, type LakeFileEntry, type NewLakeCommit } from '../warehouse/lake-log.ts';
+import { markCommitApplied, recoverBrightcoveLake, type LakeRecovery } from '../warehouse/lake-index.ts';
 
 /**
  * Landing: one fetched page becomes one Parquet file in the lake
  * (`lake/raw/<source>/account_id=<id>/fetch_date=<YYYY-MM-DD>/<run>-<seq>.parquet`), written under a
- * temporary name and renamed; then ONE DuckDB transaction inserts its rows into raw.<source>, its
- * meta.landed_files row and the extraction checkpoint. A crash between rename and commit leaves a file
- * without a landed_files row: `recoverLake` deletes it at start-up and the page is fetched again.
+ * temporary name and renamed; then the page commits in the lake itself: one line in the lake's commit
+ * log (warehouse/lake-log.ts: file, rows, bytes, sha256, what it covers, its checkpoints). Then ONE
+ * DuckDB transaction inserts its rows into raw.<source>, its meta.landed_files row, the extraction
+ * checkpoint and the log position (work.duckdb is an index of the log, rebuilt from it when lost). A
+ * crash between rename and log commit leaves a file the log does not list: `recoverLake` deletes it at
+ * start-up and the page is fetched again; a crash after the log commit is caught up at the next start.
  *
  * The rows go NDJSON temp file → DuckDB `read_ndjson` → `COPY … TO parquet` (the measured fast path in
  * duckdb-node-notes), and raw.* is filled from the Parquet file itself, so the table and the lake hold
@@ -32,7 +37,8 @@ export interface CheckpointWrite {
   readonly source: string;
   readonly accountId: string;
   readonly stateKey: string;
-  readonly stateValue: string;
+  /** null deletes the checkpoint. */
+  readonly stateValue: string | null;
 }
 
 export interface Statement {
@@ -51,6 +57,8 @@ export interface PageToLand {
   readonly checkpoints?: readonly CheckpointWrite[];
   /** Further bookkeeping committed with the page (e.g. the analytics fetch row). */
   readonly statements?: readonly Statement[];
+  /** Analytics: the window request of the page, as the lake's log records it (the statements' facts). */
+  readonly fetch?: { readonly fetchId: string; readonly reconciled: boolean; readonly done: boolean };
 }
 
 export interface LandedFile {
@@ -66,14 +74,8 @@ const KEY_COLUMN: Record<RawSource, string> = {
   analytics_video_browser_daily: 'fetch_id',
 };
 
-function filesUnder(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(root, { recursive: true, encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return entries.map((entry) => join(root, entry));
+function checkpointEntry(checkpoint: CheckpointWrite): CheckpointEntry {
+  return { source: checkpoint.source, account_id: checkpoint.accountId, key: checkpoint.stateKey, value: checkpoint.stateValue };
 }
 
 export class Lander {
@@ -100,27 +102,12 @@ export class Lander {
   }
 
   /**
-   * Deletes what an interrupted run left behind: Parquet files of our sources that no committed
-   * meta.landed_files row lists, and temporary files. Returns how many files were removed.
+   * Brings the lake in order before extracting (warehouse/lake-index.ts): removes files the lake's log
+   * does not list (left by an interrupted run), and takes back the committed pages whose files are damaged
+   * or gone, so their windows are fetched again. Never deletes a file the log lists.
    */
-  recoverLake(): Promise<number> {
-    return this.exclusive(async () => {
-      const committed = new Set(
-        (await this.warehouse.rows<{ file_path: string }>('SELECT file_path FROM meta.landed_files')).map((row) => row.file_path),
-      );
-      let removed = 0;
-      for (const source of RAW_SOURCES) {
-        for (const path of filesUnder(this.dir.rawLake(source))) {
-          const relativePath = relative(this.dir.root, path).split(sep).join('/');
-          const stray = path.endsWith('.tmp') || (path.endsWith('.parquet') && !committed.has(relativePath));
-          if (stray && statSync(path, { throwIfNoEntry: false })?.isFile()) {
-            rmSync(path, { force: true });
-            removed += 1;
-          }
-        }
-      }
-      return removed;
-    });
+  recoverLake(): Promise<LakeRecovery> {
+    return this.exclusive(() => recoverBrightcoveLake(this.warehouse, this.dir, this.runId));
   }
 
   private targetFor(page: PageToLand): { absolute: string; relativePath: string } {
@@ -138,7 +125,11 @@ export class Lander {
   land(page: PageToLand): Promise<LandedFile | undefined> {
     return this.exclusive(async () => {
       if (page.items.length === 0) {
-        await this.warehouse.transaction(() => this.writeBookkeeping(page));
+        const commit = appendLakeCommit(this.dir, this.pageCommit(page, []));
+        await this.warehouse.transaction(async () => {
+          await this.writeBookkeeping(page);
+          await markCommitApplied(this.warehouse, commit);
+        });
         return undefined;
       }
       const { absolute, relativePath } = this.targetFor(page);
@@ -171,37 +162,53 @@ export class Lander {
         crashPoint('land:parquet-temp-written');
       });
       crashPoint('land:parquet-renamed');
-      const bytes = statSync(absolute).size;
-      try {
-        await this.warehouse.transaction(async () => {
-          await this.warehouse.run(
-            `INSERT INTO raw.${page.source} BY NAME SELECT * FROM read_parquet(${sqlString(absolute)}, hive_partitioning = false)`,
-          );
-          await this.warehouse.run(
-            `INSERT INTO meta.landed_files VALUES ($1, $2, $3, $4, $5, $6::DATE, $7::DATE, $8, $9, now()::TIMESTAMP)`,
-            [
-              relativePath,
-              page.source,
-              page.accountId,
-              this.runId,
-              page.requestUrl,
-              page.window?.from ?? null,
-              page.window?.to ?? null,
-              page.items.length,
-              bytes,
-            ],
-          );
-          await this.writeBookkeeping(page);
-        });
-      } catch (error) {
-        rmSync(absolute, { force: true });
-        throw error;
-      }
+      const file = await describeLakeFile(this.dir, relativePath, page.items.length);
+      const bytes = file.bytes;
+      const commit = appendLakeCommit(this.dir, this.pageCommit(page, [file]));
+      crashPoint('land:lake-committed');
+      // From here the page is committed (the lake's log lists it): a failing transaction is caught up
+      // from the log at the next start, and the file is never deleted.
+      await this.warehouse.transaction(async () => {
+        await this.warehouse.run(
+          `INSERT INTO raw.${page.source} BY NAME SELECT * FROM read_parquet(${sqlString(absolute)}, hive_partitioning = false)`,
+        );
+        await this.warehouse.run(
+          `INSERT INTO meta.landed_files VALUES ($1, $2, $3, $4, $5, $6::DATE, $7::DATE, $8, $9, now()::TIMESTAMP)`,
+          [
+            relativePath,
+            page.source,
+            page.accountId,
+            this.runId,
+            page.requestUrl,
+            page.window?.from ?? null,
+            page.window?.to ?? null,
+            page.items.length,
+            bytes,
+          ],
+        );
+        await this.writeBookkeeping(page);
+        await markCommitApplied(this.warehouse, commit);
+      });
       crashPoint('land:committed');
       this.rowsLanded[page.source] += page.items.length;
       this.filesLanded += 1;
       return { filePath: relativePath, rows: page.items.length, bytes };
     });
+  }
+
+  private pageCommit(page: PageToLand, files: LakeFileEntry[]): NewLakeCommit {
+    return {
+      kind: 'page' as const,
+      run_id: this.runId,
+      source: page.source,
+      account_id: page.accountId,
+      request_url: page.requestUrl,
+      fetched_at: page.fetchedAt,
+      window: page.window ? { from: page.window.from, to: page.window.to } : null,
+      files,
+      checkpoints: (page.checkpoints ?? []).map(checkpointEntry),
+      fetch: page.fetch ? { fetch_id: page.fetch.fetchId, reconciled: page.fetch.reconciled, done: page.fetch.done } : null,
+    };
   }
 
   private async writeBookkeeping(page: PageToLand): Promise<void> {
@@ -210,17 +217,24 @@ export class Lander {
   }
 
   private writeState(checkpoint: CheckpointWrite): Promise<void> {
+    if (checkpoint.stateValue === null) return this.meta.deleteState(checkpoint.source, checkpoint.accountId, checkpoint.stateKey);
     return this.meta.writeState(checkpoint.source, checkpoint.accountId, checkpoint.stateKey, checkpoint.stateValue);
   }
 
-  /** Commits checkpoints and statements without a page. */
+  /**
+   * Commits checkpoints and statements without a page. Checkpoints are extraction state the lake
+   * determines: they commit in the lake's log first, like a page.
+   */
   commit(checkpoints: readonly CheckpointWrite[], statements: readonly Statement[] = []): Promise<void> {
-    return this.exclusive(() =>
-      this.warehouse.transaction(async () => {
+    return this.exclusive(async () => {
+      const commit =
+        checkpoints.length > 0 ? appendLakeCommit(this.dir, { kind: 'state', run_id: this.runId, checkpoints: checkpoints.map(checkpointEntry) }) : undefined;
+      await this.warehouse.transaction(async () => {
         for (const checkpoint of checkpoints) await this.writeState(checkpoint);
         for (const statement of statements) await this.warehouse.run(statement.sql, statement.params);
-      }),
-    );
+        if (commit) await markCommitApplied(this.warehouse, commit);
+      });
+    });
   }
 
   readState(source: string, accountId: string, stateKey: string): Promise<string | undefined> {

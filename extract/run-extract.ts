@@ -88,8 +88,13 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
   const accounts = selectAccounts(session.config.accounts, options.accounts);
   const settings = session.config.extract;
   const lander = new Lander(session.warehouse, session.dir, session.runId);
-  const strayFilesRemoved = await lander.recoverLake();
-  if (strayFilesRemoved > 0) log(`Removed ${strayFilesRemoved} uncommitted file(s) left in the lake by an interrupted run`);
+  const recovery = await lander.recoverLake();
+  const strayFilesRemoved = recovery.removed;
+  if (strayFilesRemoved > 0) log(`Removed ${strayFilesRemoved} uncommitted file(s) (not in the lake's commit log) left in the lake by an interrupted run`);
+  if (recovery.retracted.length > 0) {
+    log(`Lake: ${recovery.retracted.length} committed file(s) damaged or missing; moved aside to damaged/ when present, and their windows are fetched again:`);
+    for (const line of recovery.retracted) log(`  ${line}`);
+  }
 
   const http = new HttpClient({
     policy: { maxAttempts: settings.max_attempts, ...policyFromEnv(), ...options.policy },

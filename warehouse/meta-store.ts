@@ -68,6 +68,15 @@ export class MetaStore {
       .execute();
   }
 
+  async deleteState(source: string, accountId: string, stateKey: string): Promise<void> {
+    await this.db
+      .deleteFrom('meta.extract_state')
+      .where('source', '=', source)
+      .where('account_id', '=', accountId)
+      .where('state_key', '=', stateKey)
+      .execute();
+  }
+
   async recordCheckResult(
     runId: string,
     checkName: string,

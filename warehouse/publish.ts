@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertLakeSound } from './lake-index.ts';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { commitTemporaryFile, temporaryPathFor } from './atomic-file.ts';
@@ -112,6 +113,7 @@ export async function publish(session: PipelineSession, options: PublishOptions 
   const { warehouse, dir } = session;
   const log = options.log ?? (() => undefined);
   const models = discoverModels(options.modelsDir ?? MODELS_DIR);
+  assertLakeSound(dir);
   const reasons = await reasonsNotToPublish(warehouse, session.runId, models);
   if (reasons.length > 0) {
     throw new PublishRefusedError(

@@ -13,6 +13,7 @@ import { recordRunFinished, recordRunStarted, type CheckRecord } from './run-sta
 
 /** Commands that change nothing, so they leave the status file (warehouse/run-status.ts) alone. */
 const COMMANDS_WITHOUT_STATUS = new Set(['plan']);
+import { adoptLakeIntoLog, syncWarehouseWithLake } from './lake-index.ts';
 
 /** What every command that touches the working warehouse shares: config, paths, the open file, a run id. */
 export interface PipelineSession {
@@ -36,6 +37,8 @@ export interface SessionOptions {
   readonly config?: Readonly<ReelhouseConfig>;
   /** export, distribute, publish: the session takes the as-of date of the build it delivers (warehouse/build-as-of.ts). */
   readonly deliversBuild?: boolean;
+  /** Where a start says what it did to work.duckdb (a rebuild from the lake); default stdout. */
+  readonly log?: (line: string) => void;
 }
 
 export function todayUtc(): string {
@@ -58,11 +61,15 @@ export async function openSession(options: SessionOptions): Promise<PipelineSess
   const dir = dataDir(options.dataDir);
   const lock = acquireDataDirLock(dir.lockFile, options.command);
   let warehouse: Warehouse | undefined;
+  const log = options.log ?? ((line: string) => console.log(line));
   const runId = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   let meta: MetaStore;
   try {
     warehouse = await openWarehouse(dir.workingDb);
     await applySchema(warehouse);
+    // The lake is the system of record: work.duckdb catches up with its log (or is rebuilt from it).
+    await adoptLakeIntoLog(warehouse, dir, runId, log);
+    await syncWarehouseWithLake(warehouse, dir, log);
     await upgradeEventTables(warehouse);
     if (options.deliversBuild) asOfDate = await asOfOfDeliveredBuild(warehouse, options.asOf, options.command, asOfDate);
     await writeRunSettings(warehouse, config, asOfDate);

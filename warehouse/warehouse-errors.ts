@@ -13,24 +13,19 @@ export class DamagedWarehouseError extends Error {
 const firstLine = (error: Error) => error.message.split('\n')[0]!;
 
 /**
- * What to do with a damaged work.duckdb, as things are today: the pipeline cannot rebuild it from the
- * lake, and the first extract, run or ingest-events on a new work.duckdb deletes the lake files that
- * file has no record of (it takes them for leftovers of an interrupted run). So the advice keeps the lake
- * out of the way and says plainly what has to be fetched or ingested again and what cannot be.
+ * What to do with a damaged work.duckdb: move it aside. It is an index of the lake, whose own commit log
+ * (lake/_log/commits.ndjson) says what is committed, so the next command rebuilds it from the lake and
+ * nothing is lost (warehouse/lake-index.ts).
  */
 export function damagedWarehouseMessage(dir: DataDir, found: string): string {
-  const root = dir.root;
   return [
     `The working warehouse ${dir.workingDb} is damaged and cannot be read (DuckDB: ${found}).`,
-    'The pipeline can neither repair it nor rebuild it from the lake yet. To start again with a new one, move both aside:',
+    'Move it aside; nothing will be lost:',
     `  mv ${dir.workingDb} ${dir.workingDb}.corrupt`,
-    `  mv ${dir.lake} ${dir.lake}.kept`,
-    '(the lake too: a new work.duckdb has no record of its files, and the next extract, run or ingest-events would',
-    `delete them as leftovers of an interrupted run). Then \`pipeline run --data-dir ${root}\` fetches the Brightcove`,
-    `data again (the whole history), and \`pipeline ingest-events FILES --data-dir ${root}\` loads the player-event files`,
-    'again. Accepted player events whose source files are gone cannot be loaded back by the pipeline; their rows stay',
-    `in ${dir.lake}.kept/raw/player_events (Parquet). ${dir.publishedDb} and the exports stay as they are until the`,
-    'next successful run.',
+    `The next command (for example \`pipeline run --data-dir ${dir.root}\`) rebuilds it from the lake, whose commit log`,
+    `(lake/_log/commits.ndjson) lists every committed file: raw data, player events and their numbers, extraction state.`,
+    `Keep the lake where it is. \`pipeline verify --data-dir ${dir.root}\` checks the lake's files first, if you want.`,
+    `${dir.publishedDb} and the exports stay as they are until the next successful run. Delete the .corrupt file when you no longer need it.`,
   ].join('\n');
 }
 

@@ -288,6 +288,7 @@ export class AnalyticsExtractor {
         fetchedAt,
         items: rawItems,
         window,
+        fetch: { fetchId, reconciled, done },
         statements: [
           {
             sql: `UPDATE meta.analytics_window_fetches

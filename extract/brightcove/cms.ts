@@ -137,10 +137,7 @@ export class CmsExtractor {
       const q = this.createdAtQuery(window);
       cursor = await this.crawlPages(cursor, q, 'created_at', STATE_FULL_CRAWL, `created_at:${window.from}..${window.to}`);
     }
-    await this.context.lander.commit(
-      [this.state(STATE_WATERMARK, cursor.nextWatermark ?? CMS_EPOCH)],
-      [{ sql: 'DELETE FROM meta.extract_state WHERE source = $1 AND account_id = $2 AND state_key = $3', params: [SOURCE, this.accountId, STATE_FULL_CRAWL] }],
-    );
+    await this.context.lander.commit([this.state(STATE_WATERMARK, cursor.nextWatermark ?? CMS_EPOCH), this.state(STATE_FULL_CRAWL, null)]);
   }
 
   private async incrementalCrawl(watermark: string): Promise<void> {
@@ -172,14 +169,12 @@ export class CmsExtractor {
     while (cursor.windowIndex < cursor.windows.length) {
       cursor = await this.crawlPages(cursor, q, 'updated_at', STATE_INCREMENTAL, `updated_at:${cursor.since}..NOW`);
     }
-    await this.context.lander.commit(
-      [this.state(STATE_WATERMARK, cursor.nextWatermark ?? watermark)],
-      [{ sql: 'DELETE FROM meta.extract_state WHERE source = $1 AND account_id = $2 AND state_key = $3', params: [SOURCE, this.accountId, STATE_INCREMENTAL] }],
-    );
+    await this.context.lander.commit([this.state(STATE_WATERMARK, cursor.nextWatermark ?? watermark), this.state(STATE_INCREMENTAL, null)]);
   }
 
-  private state(stateKey: string, value: Cursor | string) {
-    return { source: SOURCE, accountId: this.accountId, stateKey, stateValue: typeof value === 'string' ? value : JSON.stringify(value) };
+  /** A checkpoint write; null deletes it (a finished crawl's cursor). */
+  private state(stateKey: string, value: Cursor | string | null) {
+    return { source: SOURCE, accountId: this.accountId, stateKey, stateValue: value === null || typeof value === 'string' ? value : JSON.stringify(value) };
   }
 
   private pageUrlPrefix(q: string, sort: string): string {

@@ -7,6 +7,9 @@ import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { formatOf, stageEventFile, type EventFileFormat, type StagedRows } from './stage-event-file.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
 import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
+import { clearStrayFiles, commitEventLoadToLake, markCommitApplied } from '../../warehouse/lake-index.ts';
+import type { LakeCommit } from '../../warehouse/lake-log.ts';
+import { readLakeLog } from '../../warehouse/lake-log.ts';
 
 /**
  * `pipeline ingest-events <path|folder|glob>...`: validates player events, lands the accepted ones in
@@ -99,33 +102,17 @@ async function sha256Of(path: string): Promise<string> {
 }
 
 /**
- * Deletes player-event Parquet files that no committed load lists (a crash between rename and commit)
- * and leftover temporary folders, so the lake holds exactly what raw.player_events holds.
+ * Deletes player-event Parquet files that the lake's log does not list (a crash between rename and
+ * commit) and leftover temporary folders, so the lake holds exactly the committed loads. Files of a load
+ * given up (`verify --accept-loss`) are moved to damaged/, never deleted.
  */
-export async function removeUncommittedEventFiles(warehouse: Warehouse, dir: DataDir): Promise<number> {
+export async function removeUncommittedEventFiles(_warehouse: Warehouse, dir: DataDir): Promise<number> {
   const root = dir.rawLake(LAKE_SOURCE);
   if (!existsSync(root)) return 0;
-  const committed = new Set(
-    (await warehouse.rows<{ file_path: string }>(`SELECT file_path FROM meta.landed_files WHERE source = $1`, [LAKE_SOURCE])).map(
-      (row) => row.file_path,
-    ),
-  );
-  let removed = 0;
   for (const entry of readdirSync(root, { withFileTypes: true })) {
-    const path = join(root, entry.name);
-    if (entry.name.startsWith('.')) {
-      rmSync(path, { recursive: true, force: true });
-      continue;
-    }
-    if (!entry.isDirectory()) continue;
-    for (const file of readdirSync(path)) {
-      if (!committed.has(relative(dir.root, join(path, file)))) {
-        rmSync(join(path, file), { force: true });
-        removed += 1;
-      }
-    }
+    if (entry.name.startsWith('.')) rmSync(join(root, entry.name), { recursive: true, force: true });
   }
-  return removed;
+  return clearStrayFiles(dir, [root], readLakeLog(dir)).removed;
 }
 
 export async function ingestEvents(
@@ -211,10 +198,13 @@ async function classifyLandAndCommit(
   };
 
   const landed = await landAcceptedEvents(warehouse, dir, loadId, sha256, result.accepted);
-  await writeQuarantineFile(warehouse, dir, loadId, result.quarantined);
+  const quarantineFile = await writeQuarantineFile(warehouse, dir, loadId, result.quarantined);
   crashPoint('events:files-renamed');
+  // The load commits in the lake's own log (docs/reliability.md); work.duckdb follows, or catches up at the next start.
+  const lakeCommit = await commitEventLoadToLake(dir, { runId, loadId, sourceSha256: sha256, sourceFile: file, ...result, files: landed, quarantineFile });
+  crashPoint('events:lake-committed');
 
-  await commitEventLoad(warehouse, runId, loadId, sha256, file, format, result, landed);
+  await commitEventLoad(warehouse, runId, loadId, sha256, file, format, result, landed, lakeCommit);
   crashPoint('events:committed');
   await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
   await dropEventNumberTables(warehouse);
@@ -306,6 +296,7 @@ async function commitEventLoad(
   format: EventFileFormat,
   result: FileIngestResult,
   landed: readonly LandedFile[],
+  lakeCommit: LakeCommit,
 ): Promise<void> {
   await warehouse.transaction(async () => {
     await assignEventNumbers(warehouse, `SELECT user_id, session_id, video_id FROM ingest_classified WHERE outcome = 'accepted'`);
@@ -337,6 +328,7 @@ async function commitEventLoad(
       result.duplicates,
       runId,
     ]);
+    await markCommitApplied(warehouse, lakeCommit);
     // the load's streams, each once: the numbering's temp table holds exactly them
     await warehouse.run(
       `INSERT INTO meta.engagement_pending_streams

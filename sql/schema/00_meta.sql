@@ -100,3 +100,12 @@ CREATE TABLE IF NOT EXISTS meta.deliveries (
   sha256 VARCHAR NOT NULL,
   delivered_at TIMESTAMP NOT NULL
 );
+
+-- The lake's commits (lake/_log/commits.ndjson, warehouse/lake-log.ts) this file holds: work.duckdb is an
+-- index of the lake's log. A commit is recorded here in the same transaction that applies it, so a start
+-- finds exactly the commits still to apply (all of them when work.duckdb was lost: a rebuild).
+CREATE TABLE IF NOT EXISTS meta.lake_commits (
+  seq BIGINT PRIMARY KEY,             -- the commit's line in the log, 1, 2, …
+  kind VARCHAR NOT NULL,              -- page | state | event_load | retract | loss
+  applied_at TIMESTAMP NOT NULL
+);

@@ -22,6 +22,7 @@ function recordingHandlers() {
     distribute: record('distribute'),
     publish: record('publish'),
     report: record('report'),
+    verify: record('verify'),
     simulator: record('simulator'),
     analyze: record('analyze'),
     query: record('query'),

@@ -19,7 +19,11 @@ export interface PlannedKill {
   readonly moment: string;
   /** Kill the recovery run too, the first time it reaches this point (a crash during recovery). */
   readonly thenAt?: string;
+  /** After the kill, work.duckdb is lost (deleted) or corrupt (blocks overwritten): the lake must rebuild it. */
+  readonly warehouse?: WarehouseDamage;
 }
+
+export type WarehouseDamage = 'lost' | 'corrupt';
 
 export const WALL_CLOCK = 'wall-clock';
 
@@ -51,6 +55,12 @@ export const KILL_PLAN: readonly PlannedKill[] = [
   { point: 'distribute:renamed', mode: 'rerun', kills: 1, moment: 'second run: a delivery renamed, not recorded' },
   { point: 'publish:temp-written', mode: 'rerun', kills: 1, moment: 'second run: the new published file complete, old one in place' },
   { point: WALL_CLOCK, mode: 'rerun', kills: 1, moment: 'second run: SIGKILL from outside after a seeded delay' },
+  { point: 'land:lake-committed', mode: 'fresh', kills: 1, moment: "page committed in the lake's log, not yet in work.duckdb" },
+  { point: 'events:lake-committed', mode: 'fresh', kills: 1, moment: "event load committed in the lake's log, not yet in work.duckdb" },
+  { point: 'publish:renamed', mode: 'rerun', kills: 1, warehouse: 'lost', moment: 'warehouse file lost: second run published, then work.duckdb deleted' },
+  { point: 'land:parquet-renamed', mode: 'fresh', kills: 1, warehouse: 'lost', moment: 'warehouse file lost after a kill mid-extraction' },
+  { point: 'events:committed', mode: 'fresh', kills: 1, warehouse: 'lost', thenAt: 'lake:commit-applied', moment: 'warehouse file lost after a kill past the event load, and the rebuild killed too' },
+  { point: 'publish:renamed', mode: 'rerun', kills: 1, warehouse: 'corrupt', moment: 'warehouse file corrupt: the run refuses naming the fix, then work.duckdb moved aside' },
 ];
 
 export interface Scenario {
@@ -64,6 +74,7 @@ export interface Scenario {
   readonly moment: string;
   /** The recovery run is killed too, the first time it reaches this point. */
   readonly thenAt?: string;
+  readonly warehouse?: WarehouseDamage;
 }
 
 /** What an uninterrupted run of each mode looked like: passes per point, and how long it took. */
@@ -105,7 +116,15 @@ export function planScenarios(seed: number, references: Readonly<Record<RunMode,
     const count = reference.counts.get(entry.point) ?? 0;
     const occurrences = count === 0 ? [1] : spreadOccurrences(count, entry.kills, random);
     for (const occurrence of occurrences) {
-      scenarios.push({ index: scenarios.length, mode: entry.mode, point: entry.point, occurrence, moment: entry.moment, ...(entry.thenAt ? { thenAt: entry.thenAt } : {}) });
+      scenarios.push({
+        index: scenarios.length,
+        mode: entry.mode,
+        point: entry.point,
+        occurrence,
+        moment: entry.moment,
+        ...(entry.thenAt ? { thenAt: entry.thenAt } : {}),
+        ...(entry.warehouse ? { warehouse: entry.warehouse } : {}),
+      });
     }
   }
   return scenarios;
@@ -113,7 +132,8 @@ export function planScenarios(seed: number, references: Readonly<Record<RunMode,
 
 export function describeScenario(scenario: Scenario): string {
   const where = scenario.delayMs !== undefined ? `${scenario.point} after ${scenario.delayMs} ms` : `${scenario.point}:${scenario.occurrence}`;
-  return `#${scenario.index} ${scenario.mode} ${where}${scenario.thenAt ? `, then ${scenario.thenAt}:1` : ''}`;
+  const damage = scenario.warehouse ? `, warehouse file ${scenario.warehouse}` : '';
+  return `#${scenario.index} ${scenario.mode} ${where}${damage}${scenario.thenAt ? `, then ${scenario.thenAt}:1` : ''}`;
 }
 
 /** Counts the lines of a REELHOUSE_CRASH_TRACE file. */

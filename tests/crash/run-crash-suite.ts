@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,15 +10,16 @@ import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type Reference
 
 /**
  * The crash suite (`npm run test:crash`): `pipeline run --demo` against the built-in simulator, killed
- * with SIGKILL at 29 places spread over the whole run (extraction, landing, event ingest, build, checks,
+ * with SIGKILL at 35 places spread over the whole run (extraction, landing, event ingest, build, checks,
  * export, distribution, publish; on a first run, on a later one, and twice in a row: once more while
- * recovering), each followed by a normal run. After each, the data dir must equal an uninterrupted
+ * recovering; in four of them work.duckdb is then lost or corrupt and must be rebuilt from the lake's log),
+ * each followed by a normal run. After each, the data dir must equal an uninterrupted
  * run's (fingerprint: export and delivered files by sha256, published marts row by row, raw data
  * de-duplicated by key) and hold no duplicate key and no temporary, scratch or WAL file.
  *
  *   npm run test:crash                          CI size, the fixed default seed
  *   npm run test:crash -- --seed 7              other kill passes and delays
- *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure)
+ *   npm run test:crash -- --seed 7 --scenario 12   replay one failure (printed with every failure; 12,13 for several)
  *   npm run test:crash -- --mode fresh --at land:parquet-renamed:69 [--then publish:temp-written]
  *                                                one kill given directly (also printed with every failure)
  *   npm run test:crash -- --size local          a larger dataset (--size demo: the demo's own)
@@ -50,7 +51,7 @@ interface Options {
   readonly seed: number;
   readonly size: Size;
   readonly jobs: number;
-  readonly scenario?: number;
+  readonly scenario?: number[];
   /** One kill given directly (`<point>:<n>`, or `wall-clock:<ms>`), instead of the seed's plan. */
   readonly at?: { point: string; value: number; mode: RunMode; thenAt?: string };
   readonly keep: boolean;
@@ -76,8 +77,10 @@ function parseOptions(argv: string[]): Options {
   if (!(values.size! in SIZES)) throw new Error(`--size must be ${Object.keys(SIZES).join(' or ')}, got "${values.size}"`);
   const jobs = values.jobs === undefined ? Math.min(2, availableParallelism()) : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a whole number ≥ 1, got "${values.jobs}"`);
-  const scenario = values.scenario === undefined ? undefined : Number(values.scenario);
-  if (scenario !== undefined && (!Number.isInteger(scenario) || scenario < 0)) throw new Error(`--scenario must be a scenario number, got "${values.scenario}"`);
+  const scenario = values.scenario === undefined ? undefined : values.scenario.split(',').map(Number);
+  if (scenario !== undefined && scenario.some((index) => !Number.isInteger(index) || index < 0)) {
+    throw new Error(`--scenario must be scenario numbers (12 or 12,13), got "${values.scenario}"`);
+  }
   let at: Options['at'];
   if (values.at !== undefined) {
     const match = /^(.+):(\d+)$/.exec(values.at);
@@ -185,6 +188,7 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
     );
     if (killed.code !== 0) problems.push(`the run to be killed failed on its own:\n${lastLines(killed.output)}`);
   }
+  if (scenario.warehouse !== undefined) problems.push(...(await damageWarehouse(dir, scenario.warehouse, configPath, size)));
   if (scenario.thenAt !== undefined) {
     const again = await runPipeline(dir, configPath, pipelineEnv(size, { REELHOUSE_CRASH_AT: `${scenario.thenAt}:1` }));
     if (again.signal !== 'SIGKILL') problems.push(`the recovery run never reached ${scenario.thenAt} (exit ${again.code}):\n${lastLines(again.output)}`);
@@ -200,6 +204,34 @@ async function runScenario(scenario: Scenario, reference: Reference, workRoot: s
     }
   }
   return { scenario, problems, killedAfterMs: killed.ms, resumedInMs: resumed.ms };
+}
+
+/**
+ * The warehouse file lost (deleted, with its WAL) or corrupt (every block after DuckDB's headers
+ * overwritten, as a failing disk would): a corrupt one must stop the next run with the advice to move it
+ * aside and that nothing will be lost; then it is moved aside as the advice says. Returns problems.
+ */
+async function damageWarehouse(dir: string, damage: 'lost' | 'corrupt', configPath: string, size: Size): Promise<string[]> {
+  const file = join(dir, 'work.duckdb');
+  if (damage === 'lost') {
+    rmSync(file, { force: true });
+    rmSync(`${file}.wal`, { force: true });
+    return [];
+  }
+  rmSync(`${file}.wal`, { force: true });
+  const fd = openSync(file, 'r+');
+  try {
+    const garbage = Buffer.alloc(4096, 0x5a);
+    for (let offset = 12_288; offset < statSync(file).size; offset += garbage.length) writeSync(fd, garbage, 0, garbage.length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  const refused = await runPipeline(dir, configPath, pipelineEnv(size));
+  const problems: string[] = [];
+  if (refused.code !== 1) problems.push(`a run on a corrupt work.duckdb ended with exit ${refused.code ?? refused.signal}, not 1:\n${lastLines(refused.output)}`);
+  if (!refused.output.includes('Move it aside; nothing will be lost')) problems.push(`a run on a corrupt work.duckdb did not say to move it aside:\n${lastLines(refused.output)}`);
+  renameSync(file, `${file}.corrupt`);
+  return problems;
 }
 
 function directScenario(at: NonNullable<Options['at']>): Scenario {
@@ -228,8 +260,8 @@ async function main(): Promise<number> {
     passed += 1;
     log('ok   reference: an uninterrupted run, and a second one on top of it, give the same results and break no invariant');
     const all = planScenarios(options.seed, reference.runs);
-    const scenarios = options.at ? [directScenario(options.at)] : options.scenario === undefined ? all : all.filter((scenario) => scenario.index === options.scenario);
-    if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
+    const scenarios = options.at ? [directScenario(options.at)] : options.scenario === undefined ? all : all.filter((scenario) => options.scenario!.includes(scenario.index));
+    if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario?.join(',')}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
     log(`${scenarios.length} kill scenario(s):`);
 
     const queue = [...scenarios];

@@ -6,6 +6,8 @@ import { Lander } from '../../extract/land.ts';
 import { applySchema } from '../../warehouse/bootstrap.ts';
 import { dataDir } from '../../warehouse/data-dir.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
+import { syncWarehouseWithLake } from '../../warehouse/lake-index.ts';
+import { readLakeLog } from '../../warehouse/lake-log.ts';
 
 async function setUp() {
   const dir = dataDir(mkdtempSync(join(tmpdir(), 'reelhouse-land-')));
@@ -56,13 +58,13 @@ describe('landing', () => {
     writeFileSync(join(folder, '.run-b-000002.parquet.123.abcd.tmp'), 'half written');
     mkdirSync(dir.rawLake('player_events'), { recursive: true });
     writeFileSync(join(dir.rawLake('player_events'), 'other-helper.parquet'), 'not ours');
-    expect(await lander.recoverLake()).toBe(2);
+    expect((await lander.recoverLake()).removed).toBe(2);
     expect(readdirSync(folder)).toEqual([committed!.filePath.split('/').at(-1)]);
     expect(existsSync(join(dir.rawLake('player_events'), 'other-helper.parquet'))).toBe(true);
     warehouse.close();
   });
 
-  it('leaves no file behind when the transaction fails', async () => {
+  it('keeps a page the lake committed when the warehouse transaction fails, and applies it at the next start', async () => {
     const { dir, warehouse, lander } = await setUp();
     await expect(
       lander.land({
@@ -75,8 +77,15 @@ describe('landing', () => {
       }),
     ).rejects.toThrow();
     expect(Number(await warehouse.scalar('SELECT count(*) FROM raw.cms_videos'))).toBe(0);
+    // The lake's log is the commit point: the file stays, listed, and work.duckdb catches up from the log.
+    const [commit] = readLakeLog(dir);
+    expect(commit?.kind).toBe('page');
     const files = readdirSync(dir.rawLake('cms_videos'), { recursive: true, encoding: 'utf8' }).filter((name) => name.includes('.parquet'));
-    expect(files).toEqual([]);
+    expect(files).toHaveLength(1);
+    expect((await lander.recoverLake()).removed).toBe(0);
+    expect((await syncWarehouseWithLake(warehouse, dir)).applied).toBe(1);
+    expect(Number(await warehouse.scalar('SELECT count(*) FROM raw.cms_videos'))).toBe(1);
+    expect(Number(await warehouse.scalar('SELECT count(*) FROM meta.landed_files'))).toBe(1);
     warehouse.close();
   });
 });

@@ -116,9 +116,11 @@ describe('a damaged work.duckdb', () => {
   const expectAdvice = (message: string, root: string) => {
     const dir = dataDir(root);
     expect(message).toContain(`The working warehouse ${dir.workingDb} is damaged and cannot be read (DuckDB: `);
-    expect(message).toContain(`  mv ${dir.workingDb} ${dir.workingDb}.corrupt\n  mv ${dir.lake} ${dir.lake}.kept\n`);
-    expect(message).toContain('would\ndelete them as leftovers of an interrupted run');
-    expect(message).toContain('Accepted player events whose source files are gone cannot be loaded back by the pipeline');
+    // Only work.duckdb moves: it is an index of the lake, rebuilt from the lake's commit log.
+    expect(message).toContain(`Move it aside; nothing will be lost:\n  mv ${dir.workingDb} ${dir.workingDb}.corrupt\n`);
+    expect(message).not.toContain(`mv ${dir.lake}`);
+    expect(message).toContain('rebuilds it from the lake');
+    expect(message).toContain('Keep the lake where it is.');
   };
 
   it('not a DuckDB file at all: the advice names the file, and the lock is released', async () => {
