@@ -13,17 +13,6 @@ import { loadTestConfig } from '../support/test-config.ts';
  * pinned on the hand-made fixture (analyses.test.ts).
  */
 
-/**
- * Analyses that cannot return rows on this branch's demo yet, and why. Each must still return none (or
- * fail for the missing mart): once it returns rows, this test fails and asks to remove the entry.
- */
-const NOT_YET_ON_THE_DEMO: Record<string, RegExp> = {
-  // marts.daily_browser_views comes with the browser report (the orig-extract branch)
-  browser_share_by_month: /Table with name daily_browser_views does not exist/,
-  // the demo's sample events have no viewer with 5 High-tier videos yet (the demo-report branch plants findings)
-  power_users: /^$/,
-};
-
 let dataDir: string;
 
 beforeAll(async () => {
@@ -52,12 +41,6 @@ describe('the analyses on the demo', () => {
 
   it.each(listAnalyses().map((analysis) => [analysis.name]))('%s returns rows through `pipeline analyze`', async (name) => {
     const result = await spawnPipeline(['analyze', name, '--data-dir', dataDir, '--format', 'json'], process.env).done;
-    const notYet = NOT_YET_ON_THE_DEMO[name];
-    if (notYet) {
-      const empty = result.code === 0 && (JSON.parse(result.stdout) as unknown[]).length === 0;
-      expect(empty || notYet.test(result.stderr), `${name} now answers on the demo: remove it from NOT_YET_ON_THE_DEMO`).toBe(true);
-      return;
-    }
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as unknown[]).length).toBeGreaterThan(0);

@@ -94,11 +94,10 @@ export const REPORT_CHARTS: readonly ReportChart[] = [
   {
     analysis: 'watch_time_reconciliation',
     title: 'Player events against Brightcove',
-    caption: 'Per video and day: watch seconds credited by the player events against Brightcove’s video_seconds_viewed; flagged days in red.',
-    kind: 'scatter',
-    x: 'video_seconds_viewed',
-    y: 'event_watch_seconds',
-    highlight: 'flagged',
+    caption: 'Per day: watch seconds credited by the player events / Brightcove’s video_seconds_viewed, over the videos with both (1 = agreement); the table counts the videos outside the configured tolerance.',
+    kind: 'bar',
+    x: 'view_date',
+    y: 'watch_time_ratio',
   },
   {
     analysis: 'data_quality_summary',

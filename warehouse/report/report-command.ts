@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomically } from '../atomic-file.ts';
 import type { PipelineSession } from '../session.ts';
-import { interimAnalysisRows } from './interim-queries.ts';
+import { runAnalysis } from '../analyses.ts';
 import { renderReport } from './report-page.ts';
 
 /**
@@ -22,7 +22,7 @@ export async function writeReport(session: PipelineSession, log: (line: string) 
   if (build === undefined) throw new Error('Nothing to report: no model was built in this data dir yet (run pipeline build, or pipeline run)');
   const html = await renderReport(
     { asOfDate: build.as_of_date, builtByRun: build.run_id, writtenByRun: session.runId },
-    (analysis) => interimAnalysisRows(warehouse, analysis, build.as_of_date),
+    async (analysis) => [...(await runAnalysis(analysis, session.dir.publishedDb)).rows],
   );
   const target = reportPath(session.dir.root);
   await writeFileAtomically(target, html);
