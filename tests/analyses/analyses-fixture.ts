@@ -8,8 +8,7 @@ import { temporaryFolder } from '../delivery/fixtures.ts';
 /**
  * A small warehouse file shaped like the published one: every mart built by the real models (on empty
  * raw tables, so the tables have exactly the marts' columns and types), then filled with a few hand-made
- * rows whose answers tests/analyses/analyses.test.ts works out by hand. marts.daily_browser_views is a
- * test-only table of the shape the browser mart (another branch) will have.
+ * rows whose answers tests/analyses/analyses.test.ts works out by hand.
  */
 
 export const ACCOUNT_A = '1197194721001';
@@ -107,9 +106,8 @@ export async function analysesFixture(): Promise<string> {
       ('${ACCOUNT_B}', '1003', DATE '2025-06-01', 50, 100, FALSE),
       ('${ACCOUNT_A}', '1001', DATE '2025-06-02', 90, 100, TRUE)`);
 
-    // Test-only: the browser mart's shape (account_id, video_id, view_date, channel, browser_type, video_view).
-    await warehouse.run(`CREATE TABLE marts.daily_browser_views (account_id VARCHAR, video_id VARCHAR, view_date DATE, channel VARCHAR, browser_type VARCHAR, video_view BIGINT)`);
-    await warehouse.run(`INSERT INTO marts.daily_browser_views VALUES
+    await warehouse.run(`DELETE FROM marts.daily_browser_views`);
+    await warehouse.run(`INSERT INTO marts.daily_browser_views (account_id, video_id, view_date, channel, browser_type, video_view) VALUES
       ('${ACCOUNT_A}', '1001', DATE '2025-05-10', 'Internet', 'chrome', 30),
       ('${ACCOUNT_A}', '1001', DATE '2025-05-11', 'Internet', 'chrome', 10),
       ('${ACCOUNT_A}', '1002', DATE '2025-05-10', 'Internet', 'safari', 40),
