@@ -164,7 +164,8 @@ describe('pipeline status', () => {
 
       const query = await spawnPipeline(['query', 'SELECT count(*) AS marts FROM duckdb_tables() WHERE schema_name = \'marts\'', '--data-dir', warning, '--format', 'json'], process.env).done;
       expect(query.code).toBe(0);
-      expect(JSON.parse(query.stdout)).toEqual([{ marts: 11 }]);
+      // the published file holds every mart of models/marts/
+      expect(JSON.parse(query.stdout)).toEqual([{ marts: discoverModels().filter((model) => model.layer === 'marts').length }]);
     } finally {
       holder.close();
     }
