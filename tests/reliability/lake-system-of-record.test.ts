@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFingerprints, fingerprint, type Fingerprint } from '../crash/data-dir-fingerprint.ts';
 import { TEST_CONFIG_PATH } from '../support/test-config.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
 import { readLakeLog, type EventLoadCommit, type PageCommit } from '../../warehouse/lake-log.ts';
 import { dataDir } from '../../warehouse/data-dir.ts';
@@ -189,9 +190,12 @@ describe('the lake is the system of record', () => {
   it('a data dir from before the lake log gets its log written from work.duckdb, and can then lose work.duckdb', async () => {
     const dir = copyOfBase('before-the-log');
     rmSync(join(dir, 'lake', '_log'), { recursive: true });
-    const old = await openWarehouse(join(dir, 'work.duckdb'));
-    await old.run('DROP TABLE meta.lake_commits');
-    old.close();
+    // An instance of its own (not the process-wide cache), so closing it releases the file for the child process.
+    const old = await DuckDBInstance.create(join(dir, 'work.duckdb'));
+    const connection = await old.connect();
+    await connection.run('DROP TABLE meta.lake_commits');
+    connection.closeSync();
+    old.closeSync();
     const unverifiable = await verify(dir);
     expect(unverifiable.code).toBe(1);
     expect(unverifiable.output).toContain('but no commit log (lake/_log/commits.ndjson)');
