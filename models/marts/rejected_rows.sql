@@ -9,13 +9,15 @@ WITH quarantined_events AS (
 ),
 
 rejected_brightcove AS (
-    SELECT source, reason FROM staging.brightcove_rejected_rows
+    -- each rejected item once: a window fetched again (the trailing days, every run) lands the same
+    -- rejected item again, and a count that grows with re-runs would say the data got worse
+    SELECT DISTINCT source, account_id, reason, item_hash FROM staging.brightcove_rejected_rows
 ),
 
 all_rejected AS (
     SELECT * FROM quarantined_events
     UNION ALL
-    SELECT * FROM rejected_brightcove
+    SELECT source, reason FROM rejected_brightcove
 ),
 
 final AS (
@@ -32,4 +34,4 @@ SELECT * FROM final ORDER BY source, reason;
 COMMENT ON TABLE marts.rejected_rows IS 'Rows rejected at ingest (player-event quarantine) or by staging (Brightcove), per source and reason; one row per (source, reason).';
 COMMENT ON COLUMN marts.rejected_rows.source IS 'player_events, or the Brightcove source (cms_videos, analytics_video_daily, analytics_video_device_daily).';
 COMMENT ON COLUMN marts.rejected_rows.reason IS 'Why the rows were rejected (e.g. missing_user_id, invalid_timestamp, wrong_type).';
-COMMENT ON COLUMN marts.rejected_rows.rejected_rows IS 'Number of rows rejected for this reason.';
+COMMENT ON COLUMN marts.rejected_rows.rejected_rows IS 'Number of rows rejected for this reason (a Brightcove item fetched again and rejected again counts once).';
