@@ -20,7 +20,8 @@ import { discoverModels, MODEL_LAYERS, type Model } from './models.ts';
  * Beside the files, every table a model builds gets two checks derived from its grain (the model's
  * `grain` header, warehouse/model-grain.ts), both of severity error and named after the model:
  * `<schema>.<table>.grain_unique` (no key occurs twice) and `<schema>.<table>.grain_not_null` (no key
- * column is NULL). The files hold only what a grain cannot say.
+ * column is NULL); a model whose header says `-- grain repeats: <why>` gets the not-null check only.
+ * The files hold only what a grain cannot say.
  */
 
 export const CHECKS_DIR = join(import.meta.dirname, '..', 'sql', 'checks');
@@ -98,6 +99,20 @@ export function discoverChecks(checksDir = CHECKS_DIR): DataCheck[] {
     });
 }
 
+/**
+ * True when the model's header says its grain columns may repeat, on a line `-- grain repeats: <why>`
+ * (e.g. one row per rejected raw row, where identical rows of one file are each a row): such a model gets
+ * the not-null check only.
+ */
+export function grainRepeats(sql: string): boolean {
+  for (const line of sql.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('--')) return false;
+    if (/^--\s*grain repeats\s*:/i.test(trimmed)) return true;
+  }
+  return false;
+}
+
 /** The SQL of a model's two grain checks: the repeated keys, and the rows with a NULL key column. */
 export function grainCheckSql(table: string, grain: readonly string[]): { unique: string; notNull: string } {
   const keys = grain.map(sqlIdent).join(', ');
@@ -122,7 +137,7 @@ export async function grainChecks(warehouse: PipelineSession['warehouse'], model
     const [schema, table] = model.name.split('.') as [string, string];
     const tableColumns = columns.filter((column) => column.schema === schema && column.table === table).map((column) => column.name);
     const sql = grainCheckSql(`${sqlIdent(schema)}.${sqlIdent(table)}`, grainColumns(model.sql, tableColumns));
-    checks.push({ name: `${model.name}.grain_unique`, file: model.file, sql: sql.unique, severity: 'error' });
+    if (!grainRepeats(model.sql)) checks.push({ name: `${model.name}.grain_unique`, file: model.file, sql: sql.unique, severity: 'error' });
     checks.push({ name: `${model.name}.grain_not_null`, file: model.file, sql: sql.notNull, severity: 'error' });
   }
   return checks;
