@@ -3,6 +3,7 @@ import { appendFileSync, cpSync, readFileSync, readdirSync, writeFileSync } from
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsFor } from '../../config/load-config.ts';
+import { checkCommand } from '../../warehouse/checks.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
 import { exportFiles } from '../../warehouse/export/consumers.ts';
 import { exportAll } from '../../warehouse/export/export-command.ts';
@@ -60,6 +61,20 @@ describe('export files are declared consumers', () => {
         : /^reporting\/[a-z_]+_cms_[0-9_]+\.json$/.test(file.path) ? ['marts.video_catalog'] : [];
       expect(besides, file.path).toEqual(expected);
     }
+  });
+});
+
+describe('pipeline check', () => {
+  it('names a grain check for every mart, the engagement marts included, beside the hand-written checks', async () => {
+    const logged: string[] = [];
+    const results = await checkCommand(session, (line) => logged.push(line));
+    const marts = discoverModels().filter((model) => model.layer === 'marts').map((model) => model.name);
+    for (const mart of marts) {
+      expect(logged, mart).toContain(`  pass  ${mart}.grain_unique`);
+      expect(logged, mart).toContain(`  pass  ${mart}.grain_not_null`);
+    }
+    expect(logged).toContain('  pass  user_video_engagement_tier_matches_score');
+    expect(results.filter((result) => result.failingRows > 0 && result.severity === 'error')).toEqual([]);
   });
 });
 
