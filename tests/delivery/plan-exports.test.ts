@@ -170,3 +170,28 @@ describe('the float tolerance', () => {
     }
   });
 });
+
+describe('plan compares a model’s floats with the tolerance', () => {
+  it('a sum in another order is no change; a real difference is', async () => {
+    const { writeTree } = await import('./fixtures.ts');
+    const mart = (share: string, ratio: string) => `-- marts.shares
+-- grain: name
+CREATE OR REPLACE TABLE marts.shares AS SELECT 'a' AS name, CAST(${share} AS DOUBLE) AS share, CAST(${ratio} AS DOUBLE) AS ratio;
+COMMENT ON TABLE marts.shares IS 'Shares.';
+COMMENT ON COLUMN marts.shares.name IS 'Name.';
+COMMENT ON COLUMN marts.shares.share IS 'Share.';
+COMMENT ON COLUMN marts.shares.ratio IS 'Ratio.';
+`;
+    const dir = writeTree({ 'marts/shares.sql': mart('0.3', '0.5') });
+    const own = await openTestSession(temporaryFolder('plan-floats'));
+    try {
+      await buildModels(own.warehouse, selectModels(discoverModels(dir)), own.runId);
+      // 0.1 + 0.2 = 0.30000000000000004: 4e-17 from 0.3, far inside 1e-9; 0.5 → 0.500000002 is 2e-9 out.
+      writeFileSync(join(dir, 'marts/shares.sql'), mart('0.1 + 0.2', '0.500000002'));
+      const report = await plan(own, { modelsDir: dir });
+      expect(report.models[0]).toMatchObject({ model: 'marts.shares', matchedRows: 1, changedColumns: [{ column: 'ratio', rows: 1 }] });
+    } finally {
+      own.close();
+    }
+  });
+});
