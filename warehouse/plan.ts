@@ -286,7 +286,8 @@ async function exportRows(warehouse: Warehouse, file: ExportFile, catalog: strin
     await warehouse.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${await file.query(warehouse)}`);
     return true;
   } catch (error) {
-    if (catalog === work) return false;
+    // a model the file reads is new (not in the working catalog yet): the file has no "before"
+    if (catalog === work && /Catalog Error/i.test((error as Error).message)) return false;
     throw new Error(`plan: the rows of ${file.path} cannot be read from the rebuilt models: ${(error as Error).message}`, { cause: error });
   } finally {
     await warehouse.run(`USE ${sqlIdent(work)}`);

@@ -133,6 +133,22 @@ describe('plan names the export files a model change affects', () => {
   }, 300_000);
 });
 
+describe('plan with a model an export reads that was never built', () => {
+  it('lists the file with no "before": all its rows are new', async () => {
+    // Last in this file: it changes the shared working warehouse.
+    await session.warehouse.run('DROP TABLE marts.harper_daily_views');
+    await session.warehouse.run(`DELETE FROM meta.model_builds WHERE model = 'marts.harper_daily_views'`);
+    const report = await plan(session, { modelsDir });
+    expect(report.models.map((effect) => [effect.model, effect.reason.kind])).toEqual([['marts.harper_daily_views', 'new']]);
+    const daily = report.exports.filter((effect) => effect.consumer === 'harper/<slug>_daily_views.csv');
+    expect(daily.map((effect) => effect.path)).toEqual(accountsFor(session.config, 'harper').map((account) => `harper/${account.slug}_daily_views.csv`));
+    // internet's days with views in 2025-05-31 .. 2025-06-30: recent 06-25 and 06-29, inactive 06-20,
+    // big 06-10 (big's 06-28 came in fetch f0004, whose 06-27 .. 06-30 the later f0005 replaced without it)
+    expect(daily[0]).toMatchObject({ path: 'harper/internet_daily_views.csv', rowsBefore: null, rowsAfter: 4, keysAdded: 4, keysRemoved: 0 });
+    expect(renderPlanMarkdown(report)).toContain('| `harper/internet_daily_views.csv` | `marts.harper_daily_views` | — | 4 | — | 4 | — | unchanged |');
+  }, 300_000);
+});
+
 describe('the float tolerance', () => {
   // |before − after| > 1e-9 × max(1, |before|, |after|) differs; NULL against a value differs.
   it.each([

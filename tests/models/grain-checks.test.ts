@@ -54,7 +54,7 @@ function keyValue(type: string): string {
 }
 
 async function columnTypes(table: string): Promise<Map<string, string>> {
-  const [schema, name] = table.split('.');
+  const [schema, name] = table.split('.') as [string, string];
   const rows = await warehouse.rows<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2`,
     [schema, name],
@@ -64,7 +64,7 @@ async function columnTypes(table: string): Promise<Map<string, string>> {
 
 /** The columns declared NOT NULL (a table the model creates with its own DDL): a planted row fills them. */
 async function requiredColumns(table: string): Promise<Record<string, string>> {
-  const [schema, name] = table.split('.');
+  const [schema, name] = table.split('.') as [string, string];
   const rows = await warehouse.rows<{ column_name: string; data_type: string }>(
     `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2 AND NOT is_nullable`,
     [schema, name],
