@@ -202,8 +202,10 @@ COMMENT ON COLUMN marts.shares.ratio IS 'Ratio.';
     const own = await openTestSession(temporaryFolder('plan-floats'));
     try {
       await buildModels(own.warehouse, selectModels(discoverModels(dir)), own.runId);
-      // 0.1 + 0.2 = 0.30000000000000004: 4e-17 from 0.3, far inside 1e-9; 0.5 → 0.500000002 is 2e-9 out.
-      writeFileSync(join(dir, 'marts/shares.sql'), mart('0.1 + 0.2', '0.500000002'));
+      // In DOUBLE, 0.1 + 0.2 = 0.30000000000000004: 5.6e-17 from 0.3, far inside 1e-9 (but not equal);
+      // 0.5 → 0.500000002 is 2e-9 out. (Decimal literals would add exactly: both are cast first.)
+      writeFileSync(join(dir, 'marts/shares.sql'), mart('CAST(0.1 AS DOUBLE) + CAST(0.2 AS DOUBLE)', '0.500000002'));
+      expect(await own.warehouse.scalar('SELECT CAST(0.1 AS DOUBLE) + CAST(0.2 AS DOUBLE) = CAST(0.3 AS DOUBLE)')).toBe(false);
       const report = await plan(own, { modelsDir: dir });
       expect(report.models[0]).toMatchObject({ model: 'marts.shares', matchedRows: 1, changedColumns: [{ column: 'ratio', rows: 1 }] });
     } finally {
