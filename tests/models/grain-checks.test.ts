@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/duckdb.ts';
-import { grainChecks, grainRepeats, runCheck, type DataCheck } from '../../warehouse/checks.ts';
+import { discoverChecks, grainChecks, grainRepeats, runCheck, type DataCheck } from '../../warehouse/checks.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 import { fixtureWarehouse } from './brightcove-fixture.ts';
 
@@ -149,5 +149,24 @@ describe('grain_not_null: a NULL in each key column fails', () => {
       expect(result.failingRows, `${column} NULL`).toBe(1);
       expect(result.sample?.[column]).toBeNull();
     }
+  });
+});
+
+describe('daily_browser_views_not_negative (what the grain of marts.daily_browser_views cannot say)', () => {
+  const row = (views: number) =>
+    `INSERT INTO marts.daily_browser_views (account_id, video_id, view_date, browser_type, video_view) VALUES ('a', 'v', DATE '2025-06-30', 'chrome', ${views})`;
+  const run = async (views: number) => {
+    const check = discoverChecks().find((candidate) => candidate.name === 'daily_browser_views_not_negative')!;
+    await warehouse.run('BEGIN TRANSACTION');
+    try {
+      await warehouse.run(row(views));
+      return await runCheck({ warehouse }, check);
+    } finally {
+      await warehouse.run('ROLLBACK');
+    }
+  };
+  it('0 views passes, -1 fails', async () => {
+    expect((await run(0)).failingRows).toBe(0);
+    expect(await run(-1)).toMatchObject({ failingRows: 1, sample: { browser_type: 'chrome', video_view: '-1' } });
   });
 });
