@@ -2,7 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { PipelineSession } from './session.ts';
 import { crashPoint } from './crash-point.ts';
+import { currentCatalog, listColumns, listTables } from './catalog-objects.ts';
+import { sqlIdent } from './duckdb.ts';
 import { MetaStore } from './meta-store.ts';
+import { grainColumns } from './model-grain.ts';
+import { discoverModels, MODEL_LAYERS, type Model } from './models.ts';
 
 /**
  * Data checks: every sql/checks/<name>.sql is one SELECT returning the rows that break a rule, so an
@@ -12,6 +16,12 @@ import { MetaStore } from './meta-store.ts';
  *
  * A check's header declares its severity on a line `-- severity: warning` (or `error`, the default):
  * a failing warning is reported and recorded, but does not stop the run or the publish.
+ *
+ * Beside the files, every table a model builds gets two checks derived from its grain (the model's
+ * `grain` header, warehouse/model-grain.ts), both of severity error and named after the model:
+ * `<schema>.<table>.grain_unique` (no key occurs twice) and `<schema>.<table>.grain_not_null` (no key
+ * column is NULL); a model whose header says `-- grain repeats: <why>` gets the not-null check only.
+ * The files hold only what a grain cannot say.
  */
 
 export const CHECKS_DIR = join(import.meta.dirname, '..', 'sql', 'checks');
@@ -89,6 +99,50 @@ export function discoverChecks(checksDir = CHECKS_DIR): DataCheck[] {
     });
 }
 
+/**
+ * True when the model's header says its grain columns may repeat, on a line `-- grain repeats: <why>`
+ * (e.g. one row per rejected raw row, where identical rows of one file are each a row): such a model gets
+ * the not-null check only.
+ */
+export function grainRepeats(sql: string): boolean {
+  for (const line of sql.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('--')) return false;
+    if (/^--\s*grain repeats\s*:/i.test(trimmed)) return true;
+  }
+  return false;
+}
+
+/** The SQL of a model's two grain checks: the repeated keys, and the rows with a NULL key column. */
+export function grainCheckSql(table: string, grain: readonly string[]): { unique: string; notNull: string } {
+  const keys = grain.map(sqlIdent).join(', ');
+  return {
+    unique: `SELECT ${keys}, count(*) AS row_count FROM ${table} GROUP BY ${keys} HAVING count(*) > 1`,
+    notNull: `SELECT * FROM ${table} WHERE ${grain.map((column) => `${sqlIdent(column)} IS NULL`).join(' OR ')}`,
+  };
+}
+
+/**
+ * The grain checks of every model whose table exists in the warehouse (views are skipped: a view holds
+ * no rows of its own, the table it reads is checked). The grain is read from the model's header against
+ * the built table's columns, so a check always names real columns.
+ */
+export async function grainChecks(warehouse: PipelineSession['warehouse'], models: readonly Model[] = discoverModels()): Promise<DataCheck[]> {
+  const catalog = await currentCatalog(warehouse);
+  const tables = new Set((await listTables(warehouse, catalog, MODEL_LAYERS)).filter((table) => table.kind === 'table').map((table) => `${table.schema}.${table.name}`));
+  const columns = await listColumns(warehouse, catalog, MODEL_LAYERS);
+  const checks: DataCheck[] = [];
+  for (const model of [...models].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!tables.has(model.name)) continue;
+    const [schema, table] = model.name.split('.') as [string, string];
+    const tableColumns = columns.filter((column) => column.schema === schema && column.table === table).map((column) => column.name);
+    const sql = grainCheckSql(`${sqlIdent(schema)}.${sqlIdent(table)}`, grainColumns(model.sql, tableColumns));
+    if (!grainRepeats(model.sql)) checks.push({ name: `${model.name}.grain_unique`, file: model.file, sql: sql.unique, severity: 'error' });
+    checks.push({ name: `${model.name}.grain_not_null`, file: model.file, sql: sql.notNull, severity: 'error' });
+  }
+  return checks;
+}
+
 export async function runCheck(session: Pick<PipelineSession, 'warehouse'>, check: DataCheck): Promise<CheckResult> {
   const { warehouse } = session;
   // The newline keeps a trailing line comment in the check from swallowing the closing parenthesis.
@@ -133,9 +187,9 @@ export async function runChecks(
   return results;
 }
 
-/** `pipeline check`: runs the data checks against the working warehouse and prints one line per check. */
+/** `pipeline check`: runs the grain checks and the data checks against the working warehouse and prints one line per check. */
 export async function checkCommand(session: PipelineSession, log: (line: string) => void = console.log): Promise<CheckResult[]> {
-  const checks = discoverChecks();
+  const checks = [...(await grainChecks(session.warehouse)), ...discoverChecks()];
   log(`Running ${checks.length} data check(s) on ${session.dir.workingDb}`);
   return runChecks(session, checks, log);
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { ModelEffect, PlanReport } from './plan.ts';
+import type { ExportEffect, ModelEffect, PlanReport } from './plan.ts';
 
 /** The plan as Markdown a reviewer pastes into a pull request: a summary table, then one section per model. */
 
@@ -75,6 +75,36 @@ function section(effect: ModelEffect): string[] {
   return lines;
 }
 
+function exportValues(effect: ExportEffect): string {
+  const parts = effect.changedColumns.map((change) => `${change.column} (${number(change.rows)})`);
+  if (effect.columnsAdded.length > 0) parts.push(`new: ${effect.columnsAdded.join(', ')}`);
+  if (effect.columnsRemoved.length > 0) parts.push(`dropped: ${effect.columnsRemoved.join(', ')}`);
+  return parts.length === 0 ? 'unchanged' : parts.join('; ');
+}
+
+function exportSection(report: PlanReport): string[] {
+  if (report.exports.length === 0) return ['No export file reads a rebuilt model.', ''];
+  const lines = [
+    '### Export files',
+    '',
+    `${report.exports.length} export file(s) read a rebuilt model; rows and values as the exporter's query gives them, ` +
+      `paired by the file's key (a JSON file by the rows of its CSV twin).`,
+    '',
+    '| file | reads | rows before | rows after | Δ rows | keys added | keys removed | values changed (rows) |',
+    '|---|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const effect of report.exports) {
+    const before = effect.rowsBefore === null ? '—' : number(effect.rowsBefore);
+    const delta = effect.rowsBefore === null ? '—' : signed(effect.rowsAfter - effect.rowsBefore);
+    const removed = effect.rowsBefore === null ? '—' : number(effect.keysRemoved);
+    lines.push(
+      `| \`${cell(effect.path)}\` | ${effect.via.map((name) => `\`${name}\``).join(', ')} | ${before} | ${number(effect.rowsAfter)} | ${delta} | ${number(effect.keysAdded)} | ${removed} | ${cell(exportValues(effect))} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 export function renderPlanMarkdown(report: PlanReport): string {
   const asOf = { flag: 'from --as-of', 'last build': 'the as-of date of the last build', 'run date': 'the run date' }[report.asOfSource];
   const lines = ['## reelhouse plan', ''];
@@ -84,7 +114,8 @@ export function renderPlanMarkdown(report: PlanReport): string {
     const changed = report.models.filter((effect) => effect.reason.kind !== 'downstream').length;
     lines.push(
       `${changed} model(s) changed, ${report.models.length - changed} downstream, ${report.unchangedModels} unchanged. ` +
-        `Built in a scratch copy as of ${report.asOfDate} (${asOf}) and compared with the working warehouse.`,
+        `Built in a scratch copy as of ${report.asOfDate} (${asOf}) and compared with the working warehouse. ` +
+        `Floating-point values (DOUBLE, FLOAT) count as changed only when they differ by more than ${report.floatTolerance} × max(1, |before|, |after|).`,
       '',
       '| model | why | rows before | rows after | Δ rows | keys added | keys removed | columns changed (rows) |',
       '|---|---|---:|---:|---:|---:|---:|---|',
@@ -98,6 +129,7 @@ export function renderPlanMarkdown(report: PlanReport): string {
       );
     }
     lines.push('');
+    lines.push(...exportSection(report));
     for (const effect of report.models) lines.push(...section(effect));
   }
   if (report.removedModels.length > 0) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { temporaryPathFor, writeFileAtomically } from './atomic-file.ts';
 import { currentCatalog, listColumns, listTables, qualified, replayMacros, type CatalogColumn } from './catalog-objects.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
+import { exportFiles, type ExportFile } from './export/consumers.ts';
 import { grainColumns } from './model-grain.ts';
 import { discoverModels, downstreamOf, MODELS_DIR, orderModels, type Model } from './models.ts';
 import type { PipelineSession } from './session.ts';
@@ -18,7 +19,25 @@ import type { PipelineSession } from './session.ts';
  * runs unmodified (no schema-name rewriting) and reads the working data without copying it; only
  * meta.settings is a copy, so the plan can use the as-of date of the last build. The working tables
  * and the published file are never written; the scratch file is deleted afterwards.
+ *
+ * The export files are declared consumers of the models (export/consumers.ts): every file that reads a
+ * rebuilt model is listed with its effect, its rows and values taken with the exporter's own query once
+ * against the working catalog and once against the scratch one. Floating-point values (DOUBLE, FLOAT)
+ * count as changed only beyond FLOAT_TOLERANCE, so a sum computed in another order is not a change.
  */
+
+/** Floats differ when |before − after| > FLOAT_TOLERANCE × max(1, |before|, |after|): absolute below 1, relative above. */
+export const FLOAT_TOLERANCE = 1e-9;
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL']);
+
+/** SQL that is true when two values of a column of `type` differ (NULL and a value differ; floats beyond the tolerance). */
+export function valuesDiffer(before: string, after: string, type: string): string {
+  if (!FLOAT_TYPES.has(type.toUpperCase())) return `${before} IS DISTINCT FROM ${after}`;
+  return (
+    `(${before} IS DISTINCT FROM ${after} AND (${before} IS NULL OR ${after} IS NULL OR NOT isfinite(${before}) OR NOT isfinite(${after})` +
+    ` OR abs(${before} - ${after}) > ${FLOAT_TOLERANCE} * greatest(1, abs(${before}), abs(${after}))))`
+  );
+}
 
 export interface PlanOptions {
   readonly modelsDir?: string;
@@ -56,10 +75,31 @@ export interface ModelEffect {
   readonly duplicateKeys: { before: number; after: number };
 }
 
+/** What a model change does to one export file. */
+export interface ExportEffect {
+  readonly path: string;
+  readonly consumer: string;
+  /** The rebuilt models it reads. */
+  readonly via: string[];
+  readonly key: readonly string[];
+  /** null when the file's query cannot run on the working catalog (a model it reads is new). */
+  readonly rowsBefore: number | null;
+  readonly rowsAfter: number;
+  readonly keysAdded: number;
+  readonly keysRemoved: number;
+  readonly matchedRows: number;
+  readonly changedColumns: ColumnChange[];
+  readonly columnsAdded: string[];
+  readonly columnsRemoved: string[];
+}
+
 export interface PlanReport {
   readonly asOfDate: string;
   readonly asOfSource: 'flag' | 'last build' | 'run date';
   readonly models: ModelEffect[];
+  /** The export files that read a rebuilt model, in the order the exporters write them. */
+  readonly exports: ExportEffect[];
+  readonly floatTolerance: number;
   /** Models built before whose file is gone. */
   readonly removedModels: string[];
   readonly unchangedModels: number;
@@ -82,7 +122,7 @@ export async function lastBuilds(warehouse: Warehouse): Promise<Map<string, Last
 
 async function lastBuildAsOf(warehouse: Warehouse): Promise<string | undefined> {
   return warehouse.scalar<string>(
-    `SELECT CAST(r.as_of_date AS VARCHAR) FROM meta.model_builds b JOIN meta.runs r USING (run_id)
+    `SELECT CAST(coalesce(b.as_of_date, r.as_of_date) AS VARCHAR) FROM meta.model_builds b LEFT JOIN meta.runs r USING (run_id)
      ORDER BY b.built_at DESC LIMIT 1`,
   );
 }
@@ -187,6 +227,8 @@ async function compareModel(
   const changedTypes = new Set(typeChanges.map((change) => change.column));
   const valueOf = (alias: string, column: string) =>
     changedTypes.has(column) ? `CAST(${alias}.${sqlIdent(column)} AS VARCHAR)` : `${alias}.${sqlIdent(column)}`;
+  const differ = (column: CatalogColumn) =>
+    valuesDiffer(valueOf('b', column.name), valueOf('a', column.name), changedTypes.has(column.name) ? 'VARCHAR' : column.type);
 
   let matchedRows = 0;
   const changedColumns: ColumnChange[] = [];
@@ -194,7 +236,7 @@ async function compareModel(
     const join = `${before} AS b JOIN ${after} AS a ON ${keysMatch(grain)}`;
     if (duplicateKeys.before === 0 && duplicateKeys.after === 0) {
       // One pass over the matched rows counts every column's changes.
-      const counts = common.map((column, index) => `count_if(${valueOf('b', column.name)} IS DISTINCT FROM ${valueOf('a', column.name)}) AS c${index}`);
+      const counts = common.map((column, index) => `count_if(${differ(column)}) AS c${index}`);
       const [row] = await warehouse.rows<Record<string, string>>(`SELECT ${['count(*) AS matched', ...counts].join(', ')} FROM ${join}`);
       matchedRows = Number(row?.['matched'] ?? 0);
       common.forEach((column, index) => {
@@ -207,7 +249,7 @@ async function compareModel(
       const matchedAfter = `(SELECT * FROM ${after} AS a SEMI JOIN ${before} AS b ON ${keysMatch(grain)})`;
       matchedRows = await count(warehouse, `SELECT count(*) FROM ${matchedAfter}`);
       for (const column of common) {
-        const sameValue = `${valueOf('b', column.name)} IS NOT DISTINCT FROM ${valueOf('a', column.name)}`;
+        const sameValue = `NOT ${differ(column)}`;
         const rows = await count(
           warehouse,
           `SELECT count(*) FROM ${matchedAfter} AS a ANTI JOIN ${before} AS b ON ${keysMatch(grain)} AND ${sameValue}`,
@@ -237,6 +279,77 @@ async function compareModel(
   };
 }
 
+/** The file's rows from `catalog` into a temporary table; false when its query cannot run there. */
+async function exportRows(warehouse: Warehouse, file: ExportFile, catalog: string, table: string, work: string): Promise<boolean> {
+  await warehouse.run(`USE ${sqlIdent(catalog)}`);
+  try {
+    await warehouse.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${await file.query(warehouse)}`);
+    return true;
+  } catch (error) {
+    // a model the file reads is new (not in the working catalog yet): the file has no "before"
+    if (catalog === work && /Catalog Error/i.test((error as Error).message)) return false;
+    throw new Error(`plan: the rows of ${file.path} cannot be read from the rebuilt models: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await warehouse.run(`USE ${sqlIdent(work)}`);
+  }
+}
+
+async function compareExportFile(warehouse: Warehouse, file: ExportFile, via: string[], work: string, scratch: string): Promise<ExportEffect> {
+  const beforeTable = 'reelhouse_plan_export_before';
+  const afterTable = 'reelhouse_plan_export_after';
+  try {
+    const exists = await exportRows(warehouse, file, work, beforeTable, work);
+    await exportRows(warehouse, file, scratch, afterTable, work);
+    const columnsOf = async (table: string) => (await listColumns(warehouse, 'temp', ['main'])).filter((column) => column.table === table);
+    const afterColumns = await columnsOf(afterTable);
+    const beforeColumns = exists ? await columnsOf(beforeTable) : [];
+    const beforeByName = new Map(beforeColumns.map((column) => [column.name, column]));
+    const after = `temp.main.${afterTable}`;
+    const before = `temp.main.${beforeTable}`;
+    const keys = keyList('t', file.key);
+    const rowsAfter = await count(warehouse, `SELECT count(*) FROM ${after}`);
+    const difference = (from: string, minus: string) => `SELECT count(*) FROM (SELECT ${keys} FROM ${from} AS t EXCEPT SELECT ${keys} FROM ${minus} AS t)`;
+    const effect = {
+      path: file.path,
+      consumer: file.consumer,
+      via,
+      key: file.key,
+      rowsAfter,
+      columnsAdded: exists ? afterColumns.filter((column) => !beforeByName.has(column.name)).map((column) => column.name) : [],
+      columnsRemoved: beforeColumns.filter((column) => !afterColumns.some((other) => other.name === column.name)).map((column) => column.name),
+    };
+    if (!exists) {
+      return { ...effect, rowsBefore: null, keysAdded: await count(warehouse, `SELECT count(*) FROM (SELECT DISTINCT ${keys} FROM ${after} AS t)`), keysRemoved: 0, matchedRows: 0, changedColumns: [] };
+    }
+    const common = afterColumns.filter((column) => beforeByName.has(column.name) && !file.key.includes(column.name));
+    const differ = (column: CatalogColumn) => {
+      const typeBefore = beforeByName.get(column.name)!.type;
+      const value = (alias: string) => (typeBefore === column.type ? `${alias}.${sqlIdent(column.name)}` : `CAST(${alias}.${sqlIdent(column.name)} AS VARCHAR)`);
+      return valuesDiffer(value('b'), value('a'), typeBefore === column.type ? column.type : 'VARCHAR');
+    };
+    const counts = common.map((column, index) => `count_if(${differ(column)}) AS c${index}`);
+    const [row] = await warehouse.rows<Record<string, string>>(
+      `SELECT ${['count(*) AS matched', ...counts].join(', ')} FROM ${before} AS b JOIN ${after} AS a ON ${keysMatch(file.key)}`,
+    );
+    const changedColumns: ColumnChange[] = [];
+    common.forEach((column, index) => {
+      const rows = Number(row?.[`c${index}`] ?? 0);
+      if (rows > 0) changedColumns.push({ column: column.name, rows });
+    });
+    return {
+      ...effect,
+      rowsBefore: await count(warehouse, `SELECT count(*) FROM ${before}`),
+      keysAdded: await count(warehouse, difference(after, before)),
+      keysRemoved: await count(warehouse, difference(before, after)),
+      matchedRows: Number(row?.['matched'] ?? 0),
+      changedColumns,
+    };
+  } finally {
+    await warehouse.run(`DROP TABLE IF EXISTS temp.main.${beforeTable}`);
+    await warehouse.run(`DROP TABLE IF EXISTS temp.main.${afterTable}`);
+  }
+}
+
 export async function plan(session: PipelineSession, options: PlanOptions = {}): Promise<PlanReport> {
   const { warehouse } = session;
   const log = options.log ?? (() => undefined);
@@ -261,8 +374,8 @@ export async function plan(session: PipelineSession, options: PlanOptions = {}):
   const lastAsOf = options.asOf ? undefined : await lastBuildAsOf(warehouse);
   const asOfDate = options.asOf ?? lastAsOf ?? session.asOfDate;
   const asOfSource: PlanReport['asOfSource'] = options.asOf ? 'flag' : lastAsOf ? 'last build' : 'run date';
-  const report = { asOfDate, asOfSource, removedModels, unchangedModels: models.length - rebuilt.length };
-  if (rebuilt.length === 0) return { ...report, models: [] };
+  const report = { asOfDate, asOfSource, removedModels, unchangedModels: models.length - rebuilt.length, floatTolerance: FLOAT_TOLERANCE };
+  if (rebuilt.length === 0) return { ...report, models: [], exports: [] };
 
   const work = await currentCatalog(warehouse);
   const scratch = `reelhouse_plan_${randomUUID().slice(0, 8)}`;
@@ -288,7 +401,14 @@ export async function plan(session: PipelineSession, options: PlanOptions = {}):
     for (const model of rebuilt) {
       effects.push(await compareModel(warehouse, model, reasons.get(model.name)!, work, scratch, options.sampleSize ?? 5));
     }
-    return { ...report, models: effects };
+    const exports: ExportEffect[] = [];
+    for (const file of exportFiles(session.config, asOfDate)) {
+      const via = file.reads.filter((name) => toRebuild.has(name));
+      if (via.length === 0) continue;
+      log(`plan: comparing ${file.path}`);
+      exports.push(await compareExportFile(warehouse, file, via, work, scratch));
+    }
+    return { ...report, models: effects, exports };
   } finally {
     await warehouse.run(`DETACH ${sqlIdent(scratch)}`).catch(() => undefined);
     rmSync(scratchFile, { force: true });

@@ -5,6 +5,7 @@
 -- models leave out exactly the rows listed here (matched on landed_file + item_hash), and
 -- staging.brightcove_row_accounting proves raw = staged + rejected + superseded + duplicates.
 -- Numbers sent as numeric strings ("17") are readable and accepted; "17 views" is not.
+-- grain repeats: two identical items of one landed file are two rejected rows, so no key is unique.
 CREATE OR REPLACE TABLE staging.brightcove_rejected_rows AS
 WITH fetch_windows AS (
     SELECT fetch_id, window_from, window_to

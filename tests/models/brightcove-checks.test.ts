@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/duckdb.ts';
-import { CheckFailedError, discoverChecks, runChecks } from '../../warehouse/checks.ts';
+import { CheckFailedError, discoverChecks, grainChecks, runChecks } from '../../warehouse/checks.ts';
 import { discoverModels, referencedTables, selectModels } from '../../warehouse/models.ts';
 import { ACCOUNTS, BRIGHTCOVE_SELECTOR, buildBrightcove, fixtureWarehouse } from './brightcove-fixture.ts';
 import { AS_OF, V, loadScenario } from './brightcove-scenario.ts';
@@ -8,9 +8,14 @@ import { AS_OF, V, loadScenario } from './brightcove-scenario.ts';
 let warehouse: Warehouse;
 const session = () => ({ warehouse, runId: 'check-run' });
 // Other areas may add checks on their own marts: run those that read only the Brightcove models.
-const brightcoveChecks = () => {
-  const brightcoveModels = selectModels(discoverModels(), BRIGHTCOVE_SELECTOR).map((model) => model.name);
-  return discoverChecks().filter((check) => referencedTables(check.sql).every((table) => brightcoveModels.includes(table)));
+// The grain checks of the Brightcove models come first, as `pipeline check` runs them.
+const brightcoveChecks = async (on = warehouse) => {
+  const brightcoveModels = selectModels(discoverModels(), BRIGHTCOVE_SELECTOR);
+  const names = brightcoveModels.map((model) => model.name);
+  return [
+    ...(await grainChecks(on, brightcoveModels)),
+    ...discoverChecks().filter((check) => referencedTables(check.sql).every((table) => names.includes(table))),
+  ];
 };
 
 beforeEach(async () => {
@@ -20,7 +25,7 @@ beforeEach(async () => {
 });
 
 async function failureOf(check: string): Promise<CheckFailedError> {
-  const error = await runChecks(session(), brightcoveChecks()).then(
+  const error = await runChecks(session(), await brightcoveChecks()).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -32,23 +37,24 @@ async function failureOf(check: string): Promise<CheckFailedError> {
 
 describe('data checks', () => {
   it('pass on the clean scenario and on an empty warehouse, and are recorded', async () => {
-    const results = await runChecks(session(), brightcoveChecks());
+    const results = await runChecks(session(), await brightcoveChecks());
     expect(results.length).toBeGreaterThanOrEqual(11);
+    expect(results.map((result) => result.name)).toContain('marts.video_last_viewed.grain_unique');
     expect(results.every((result) => result.failingRows === 0)).toBe(true);
     expect(await warehouse.scalar(`SELECT count(*) FROM meta.check_results WHERE run_id = 'check-run' AND failing_rows = 0`)).toBe(String(results.length));
 
     const empty = await fixtureWarehouse(AS_OF);
     await buildBrightcove(empty);
-    await expect(runChecks({ warehouse: empty, runId: 'empty' }, brightcoveChecks())).resolves.toHaveLength(results.length);
+    await expect(runChecks({ warehouse: empty, runId: 'empty' }, await brightcoveChecks(empty))).resolves.toHaveLength(results.length);
   });
 
-  it('a duplicated daily row fails the unique-key check with its count and a sample', async () => {
+  it('a duplicated daily row fails the grain check with its count and a sample', async () => {
     await warehouse.run(`INSERT INTO marts.daily_video_analytics SELECT * FROM marts.daily_video_analytics WHERE video_id = $1 AND view_date = '2025-06-29'`, [V.recent]);
-    const failed = await failureOf('daily_video_analytics_unique_key');
+    const failed = await failureOf('marts.daily_video_analytics.grain_unique');
     expect(failed.failures[0]).toMatchObject({ failingRows: 1, sample: { account_id: ACCOUNTS.internet, video_id: V.recent, view_date: '2025-06-29', row_count: '2' } });
-    expect(failed.message).toMatch(/daily_video_analytics_unique_key: 1 row\(s\), e\.g\. \{"account_id":"1197194721001"/);
+    expect(failed.message).toMatch(/marts\.daily_video_analytics\.grain_unique: 1 row\(s\), e\.g\. \{"account_id":"1197194721001"/);
     const recorded = await warehouse.rows<{ failing_rows: string; sample_json: string }>(
-      `SELECT failing_rows, sample_json FROM meta.check_results WHERE check_name = 'daily_video_analytics_unique_key'`,
+      `SELECT failing_rows, sample_json FROM meta.check_results WHERE check_name = 'marts.daily_video_analytics.grain_unique'`,
     );
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.failing_rows).toBe('1');
@@ -75,6 +81,6 @@ describe('data checks', () => {
     await warehouse.run(`DELETE FROM marts.video_cache WHERE video_id = $1`, [V.inactive]);
 
     await warehouse.run(`UPDATE marts.video_catalog_by_year SET video_id = NULL WHERE video_id = $1`, [V.never]);
-    expect((await failureOf('brightcove_marts_keys_not_null')).failures[0]!.sample).toMatchObject({ table_name: 'marts.video_catalog_by_year', video_id: null });
+    expect((await failureOf('marts.video_catalog_by_year.grain_not_null')).failures[0]!.sample).toMatchObject({ account_id: ACCOUNTS.internet, video_id: null });
   });
 });

@@ -20,7 +20,7 @@ export const ACCOUNTS = {
 
 /** This area's marts and checks' tables; the leading + brings in whatever they read, as the runner finds it. */
 export const BRIGHTCOVE_SELECTOR =
-  '+video_catalog +video_last_viewed +video_cache +video_catalog_by_year +daily_video_analytics +daily_analytics_multi_year +brightcove_row_accounting +cms_custom_field_keys';
+  '+video_catalog +video_last_viewed +video_cache +video_catalog_by_year +daily_video_analytics +daily_analytics_multi_year +brightcove_row_accounting +cms_custom_field_keys +harper_daily_views';
 
 /** The test configuration (the 11 shipped accounts; Reporting years 2024 and 2025; 90-day cache). */
 export function testConfig(change: (config: ReelhouseConfig) => void = () => undefined): Readonly<ReelhouseConfig> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Warehouse } from '../../warehouse/duckdb.ts';
-import { discoverChecks, runCheck, type CheckResult } from '../../warehouse/checks.ts';
+import { discoverChecks, grainChecks, runCheck, type CheckResult, type DataCheck } from '../../warehouse/checks.ts';
 import { discoverModels, referencedTables, selectModels } from '../../warehouse/models.ts';
 import { ACCOUNTS, BRIGHTCOVE_SELECTOR, buildBrightcove, fixtureWarehouse } from './brightcove-fixture.ts';
 import { AS_OF, V, loadScenario } from './brightcove-scenario.ts';
@@ -12,17 +12,19 @@ import { AS_OF, V, loadScenario } from './brightcove-scenario.ts';
  */
 
 let warehouse: Warehouse;
+let derived: DataCheck[];
 const I = ACCOUNTS.internet;
 
 beforeAll(async () => {
   warehouse = await fixtureWarehouse(AS_OF);
   await loadScenario(warehouse);
   await buildBrightcove(warehouse);
+  derived = await grainChecks(warehouse, selectModels(discoverModels(), BRIGHTCOVE_SELECTOR));
 });
 afterAll(() => warehouse.close());
 
 function check(name: string) {
-  const found = discoverChecks().find((candidate) => candidate.name === name);
+  const found = [...derived, ...discoverChecks()].find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no check ${name}`);
   return found;
 }
@@ -55,16 +57,21 @@ describe('every Brightcove check passes on the clean scenario', () => {
   });
 });
 
-describe('brightcove_marts_keys_not_null: a NULL in each key column of each mart', () => {
+describe('last_viewed_dates_not_null: a NULL last_viewed_date in each last-viewed mart', () => {
+  it.each(['marts.video_last_viewed', 'marts.video_cache'])('%s', async (table) => {
+    const result = await checkAfter('last_viewed_dates_not_null', `UPDATE ${table} SET last_viewed_date = NULL WHERE video_id = '${V.recent}'`);
+    expect(result).toMatchObject({ failingRows: 1, sample: { table_name: table, video_id: V.recent } });
+  });
+});
+
+describe('the grain checks on the scenario: a NULL in each key column of each mart', () => {
   const keys: Array<[string, string]> = [
     ['marts.video_catalog', 'account_id'],
     ['marts.video_catalog', 'video_id'],
     ['marts.video_last_viewed', 'account_id'],
     ['marts.video_last_viewed', 'video_id'],
-    ['marts.video_last_viewed', 'last_viewed_date'],
     ['marts.video_cache', 'account_id'],
     ['marts.video_cache', 'video_id'],
-    ['marts.video_cache', 'last_viewed_date'],
     ['marts.video_catalog_by_year', 'account_id'],
     ['marts.video_catalog_by_year', 'video_id'],
     ['marts.daily_video_analytics', 'account_id'],
@@ -73,11 +80,12 @@ describe('brightcove_marts_keys_not_null: a NULL in each key column of each mart
     ['marts.daily_analytics_multi_year', 'account_id'],
     ['marts.daily_analytics_multi_year', 'video_id'],
     ['marts.daily_analytics_multi_year', 'view_date'],
+    ['marts.harper_daily_views', 'view_date'],
   ];
   it.each(keys)('%s.%s', async (table, column) => {
-    const result = await checkAfter('brightcove_marts_keys_not_null', `UPDATE ${table} SET ${column} = NULL WHERE video_id = '${V.recent}' OR video_id IS NULL`);
+    const result = await checkAfter(`${table}.grain_not_null`, `UPDATE ${table} SET ${column} = NULL WHERE video_id = '${V.recent}' OR video_id IS NULL`);
     expect(result.failingRows).toBeGreaterThan(0);
-    expect(result.sample).toMatchObject({ table_name: table });
+    expect(result.sample).toMatchObject({ [column]: null });
   });
 });
 
@@ -99,16 +107,19 @@ describe('brightcove_raw_rows_accounted: unaccounted rows either way', () => {
   });
 });
 
-describe('unique keys: a repeated key fails, one copy passes', () => {
-  const tables: Array<[string, string]> = [
-    ['video_catalog_unique_key', 'marts.video_catalog'],
-    ['video_last_viewed_unique_key', 'marts.video_last_viewed'],
-    ['video_cache_unique_key', 'marts.video_cache'],
-    ['video_catalog_by_year_unique_key', 'marts.video_catalog_by_year'],
-    ['daily_video_analytics_unique_key', 'marts.daily_video_analytics'],
-    ['daily_analytics_multi_year_unique_key', 'marts.daily_analytics_multi_year'],
+describe('the grain checks on the scenario: a repeated key fails, one copy passes', () => {
+  const tables = [
+    'marts.video_catalog',
+    'marts.video_last_viewed',
+    'marts.video_cache',
+    'marts.video_catalog_by_year',
+    'marts.daily_video_analytics',
+    'marts.daily_analytics_multi_year',
+    'marts.harper_daily_views',
   ];
-  it.each(tables)('%s', async (name, table) => {
+  it.each(tables)('%s', async (table) => {
+    const name = `${table}.grain_unique`;
+    expect((await checkAfter(name)).failingRows).toBe(0);
     // V.recent has exactly one row in the video marts; take its 06-29 row in the daily ones.
     const oneRow = table.includes('daily') ? `video_id = '${V.recent}' AND view_date = DATE '2025-06-29'` : `video_id = '${V.recent}'`;
     const result = await checkAfter(name, `INSERT INTO ${table} SELECT * FROM ${table} WHERE ${oneRow}`);

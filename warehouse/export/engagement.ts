@@ -9,7 +9,7 @@ import { writeCsv, writeParquet, type WrittenFile } from './csv.ts';
  * ISO-8601 UTC and quality_flags is JSON text (a list); the Parquet keeps the native types.
  */
 
-const USER_VIDEO_CSV_QUERY = `
+export const USER_VIDEO_CSV_QUERY = `
   SELECT * REPLACE (
     strftime(first_event_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS first_event_at,
     strftime(last_event_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS last_event_at,
@@ -18,9 +18,9 @@ const USER_VIDEO_CSV_QUERY = `
   FROM marts.user_video_engagement
   ORDER BY user_id, video_id`;
 
-const USER_VIDEO_PARQUET_QUERY = `SELECT * FROM marts.user_video_engagement ORDER BY user_id, video_id`;
+export const USER_VIDEO_PARQUET_QUERY = `SELECT * FROM marts.user_video_engagement ORDER BY user_id, video_id`;
 
-const SUMMARY_QUERY = `SELECT * FROM marts.video_engagement_summary ORDER BY video_id`;
+export const SUMMARY_QUERY = `SELECT * FROM marts.video_engagement_summary ORDER BY video_id`;
 
 export const exportEngagement: Exporter = async (session) => {
   const { warehouse } = session;

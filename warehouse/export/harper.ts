@@ -16,15 +16,19 @@ import type { Exporter } from './export-command.ts';
  * account has no data yet, so downstream folders never miss a file. Slugs come from the configuration.
  * Rows are in crawl order (created_at, then video id), so two exports of the same build are identical.
  *
- * "Last N days" (harper.daily_views_days) is as_of - N .. as_of inclusive: the same rule as the
- * Reporting cache window (marts.video_cache), the original's from=today-N..to=now.
+ * Every rule that decides rows or values lives in a model: the "last N days" of the daily views in
+ * marts.harper_daily_views, the last-viewed date in marts.video_last_viewed. These queries only pick an
+ * account's rows, order them and name the columns.
  */
+
+/** The models the Harper files read (docs/outputs.md#harper-files; their consumers in consumers.ts). */
+export const HARPER_READS = ['marts.video_catalog', 'marts.video_last_viewed', 'marts.harper_daily_views', 'intermediate.cms_custom_field_keys'] as const;
 
 const CMS_WITH_LAST_VIEWED = CMS_STANDARD_COLUMNS.flatMap((column) => (column === 'description' ? [column, 'dt_last_viewed'] : [column]));
 const CRAWL_ORDER = 'catalog.created_at NULLS LAST, catalog.video_id';
 
 export const harperExporter: Exporter = async (session) => {
-  await requireMarts(session.warehouse, ['marts.video_catalog', 'marts.video_last_viewed', 'marts.daily_video_analytics', 'intermediate.cms_custom_field_keys']);
+  await requireMarts(session.warehouse, [...HARPER_READS]);
   const folder = join(session.dir.exports, 'harper');
   const written: WrittenFile[] = [];
   for (const account of accountsFor(session.config, 'harper')) {
@@ -35,72 +39,66 @@ export const harperExporter: Exporter = async (session) => {
 
 async function exportAccount(session: PipelineSession, account: AccountConfig, folder: string): Promise<WrittenFile[]> {
   const { warehouse } = session;
-  const accountId = sqlString(account.account_id);
-  const fieldKeys = (
-    await warehouse.rows<{ field_key: string }>(
-      'SELECT field_key FROM intermediate.cms_custom_field_keys WHERE account_id = $1 ORDER BY first_seen_rank',
-      [account.account_id],
-    )
-  ).map((row) => row.field_key);
+  const fieldKeys = await harperFieldKeys(warehouse, account.account_id);
   const written: WrittenFile[] = [];
 
-  const metadataColumns = [
+  written.push(await writeCsv(warehouse, harperMetadataCsvQuery(account.account_id), join(folder, `${account.slug}_cms_metadata.csv`)));
+  written.push(await writeMetadataJson(warehouse, account.account_id, join(folder, `${account.slug}_cms_metadata.json`)));
+  written.push(await writeCsv(warehouse, harperCmsCsvQuery(account.account_id, fieldKeys), join(folder, `${account.slug}_cms.csv`)));
+  written.push(await writeCmsJson(warehouse, account.account_id, fieldKeys, join(folder, `${account.slug}_cms.json`)));
+  written.push(await writeCsv(warehouse, harperDailyViewsCsvQuery(account.account_id), join(folder, `${account.slug}_daily_views.csv`)));
+  return written;
+}
+
+/** The account's custom-field keys in first-seen order: the cf_<key> columns of its `<slug>_cms` files. */
+export async function harperFieldKeys(warehouse: Warehouse, accountId: string): Promise<string[]> {
+  const rows = await warehouse.rows<{ field_key: string }>(
+    'SELECT field_key FROM intermediate.cms_custom_field_keys WHERE account_id = $1 ORDER BY first_seen_rank',
+    [accountId],
+  );
+  return rows.map((row) => row.field_key);
+}
+
+/** `<slug>_cms_metadata.csv`: the account's videos, every state, the standard and the named custom-field columns. */
+export function harperMetadataCsvQuery(accountId: string): string {
+  const columns = [
     ...CMS_STANDARD_COLUMNS.map((column) => cmsColumnSql(column, 'catalog')),
     ...NAMED_CUSTOM_FIELDS.map((key) => customFieldSql(key, key, 'catalog')),
   ];
-  written.push(
-    await writeCsv(
-      warehouse,
-      `SELECT ${metadataColumns.join(', ')} FROM marts.video_catalog AS catalog WHERE catalog.account_id = ${accountId} ORDER BY ${CRAWL_ORDER}`,
-      join(folder, `${account.slug}_cms_metadata.csv`),
-    ),
-  );
-  written.push(await writeMetadataJson(warehouse, account.account_id, join(folder, `${account.slug}_cms_metadata.json`)));
+  return `SELECT ${columns.join(', ')} FROM marts.video_catalog AS catalog WHERE catalog.account_id = ${sqlString(accountId)} ORDER BY ${CRAWL_ORDER}`;
+}
 
-  const cmsColumns = [
+/** `<slug>_cms.csv`: the metadata's standard columns with dt_last_viewed after description, then cf_<key> for every key. */
+export function harperCmsCsvQuery(accountId: string, fieldKeys: readonly string[]): string {
+  const columns = [
     ...CMS_WITH_LAST_VIEWED.map((column) =>
       column === 'dt_last_viewed' ? `CAST(last_viewed.last_viewed_date AS DATE) AS dt_last_viewed` : cmsColumnSql(column, 'catalog'),
     ),
     ...fieldKeys.map((key) => customFieldSql(key, `cf_${key}`, 'catalog')),
   ];
-  written.push(
-    await writeCsv(
-      warehouse,
-      `SELECT ${cmsColumns.join(', ')}
+  return `SELECT ${columns.join(', ')}
        FROM marts.video_catalog AS catalog
        LEFT JOIN marts.video_last_viewed AS last_viewed USING (account_id, video_id)
-       WHERE catalog.account_id = ${accountId}
-       ORDER BY ${CRAWL_ORDER}`,
-      join(folder, `${account.slug}_cms.csv`),
-    ),
-  );
-  written.push(await writeCmsJson(warehouse, account.account_id, fieldKeys, join(folder, `${account.slug}_cms.json`)));
+       WHERE catalog.account_id = ${sqlString(accountId)}
+       ORDER BY ${CRAWL_ORDER}`;
+}
 
-  const days = session.config.harper.daily_views_days;
-  written.push(
-    await writeCsv(
-      warehouse,
-      `SELECT
+/** `<slug>_daily_views.csv`: the account's rows of marts.harper_daily_views (which decides the days) under the original's names. */
+export function harperDailyViewsCsvQuery(accountId: string): string {
+  return `SELECT
          daily.view_date AS ${sqlIdent('date')},
          daily.account_id,
          daily.video_id,
          daily.video_view AS views,
-         catalog.cf_video_content_type AS video_content_type,
-         catalog.cf_business_unit AS business_unit,
+         daily.cf_video_content_type AS video_content_type,
+         daily.cf_business_unit AS business_unit,
          daily.views_desktop AS device_desktop,
          daily.views_mobile AS device_mobile,
          daily.views_tablet AS device_tablet,
          daily.views_other AS device_other
-       FROM marts.daily_video_analytics AS daily
-       LEFT JOIN marts.video_catalog AS catalog USING (account_id, video_id)
-       WHERE daily.account_id = ${accountId}
-         AND daily.video_view > 0
-         AND daily.view_date BETWEEN DATE ${sqlString(session.asOfDate)} - ${days} AND DATE ${sqlString(session.asOfDate)}
-       ORDER BY daily.view_date, daily.video_id`,
-      join(folder, `${account.slug}_daily_views.csv`),
-    ),
-  );
-  return written;
+       FROM marts.harper_daily_views AS daily
+       WHERE daily.account_id = ${sqlString(accountId)}
+       ORDER BY daily.view_date, daily.video_id`;
 }
 
 /** The video objects exactly as the CMS returned them, one per line inside a JSON array. */

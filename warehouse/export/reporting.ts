@@ -75,7 +75,8 @@ const CACHE_COLUMNS = [
 
 const CACHE_ORDER = 'c.created_at NULLS LAST, c.video_id';
 
-function cacheQuery(accountId: string, columns: readonly string[]): string {
+/** `reporting/<slug>_cms_cache_<years>.csv` with the 38 columns; other columns for its JSON twin. */
+export function cacheQuery(accountId: string, columns: readonly string[] = CACHE_COLUMNS): string {
   return `SELECT ${columns.join(', ')}
      FROM marts.video_cache AS cache JOIN marts.video_catalog AS c USING (account_id, video_id)
      WHERE cache.account_id = ${sqlString(accountId)} ORDER BY ${CACHE_ORDER}`;
@@ -115,7 +116,8 @@ async function writeCacheJson(warehouse: Warehouse, accountId: string, target: s
   return fileFacts(target, objects.length);
 }
 
-function dailyAnalyticsQuery(session: PipelineSession, where: string): string {
+/** `reporting/daily_analytics_<years>_<category>.csv`: the rows of marts.daily_analytics_multi_year that `where` picks. */
+export function dailyAnalyticsQuery(asOfDate: string, where: string): string {
   return `SELECT
       d.channel, d.account_id, d.video_id, d.name, d.view_date AS "date",
       d.video_view, d.views_desktop, d.views_mobile, d.views_tablet, d.views_other,
@@ -135,33 +137,37 @@ function dailyAnalyticsQuery(session: PipelineSession, where: string): string {
       d.cf_business_unit AS business_unit,
       nullif(array_to_string(d.tags, ','), '') AS tags,
       d.reference_id,
-      DATE ${sqlString(session.asOfDate)} AS report_generated_on
+      DATE ${sqlString(asOfDate)} AS report_generated_on
     FROM marts.daily_analytics_multi_year AS d
     WHERE ${where}
     ORDER BY d.channel, d.account_id, d.video_id, d.view_date`;
 }
 
+/** `reporting/<slug>_cms_<years>.csv`: the account's rows of marts.video_catalog_by_year, 16 columns. */
+export function reportingCatalogCsvQuery(accountId: string): string {
+  return `SELECT ${REPORTING_CATALOG_COLUMNS.join(', ')} FROM marts.video_catalog_by_year AS c
+         WHERE c.account_id = ${sqlString(accountId)} ORDER BY c.created_at NULLS LAST, c.video_id`;
+}
+
+export const dailyAnalyticsOfYear = (category: string, year: number) => `d.category = ${sqlString(category)} AND d.view_year = ${year}`;
+export const dailyAnalyticsOfAllYears = (category: string) => `d.category = ${sqlString(category)}`;
+
+/** The models the Reporting files read (docs/outputs.md#reporting-files; their consumers in consumers.ts). */
+export const REPORTING_READS = ['marts.video_catalog', 'marts.video_catalog_by_year', 'marts.video_cache', 'marts.daily_analytics_multi_year'] as const;
+
 export const reportingExporter: Exporter = async (session) => {
   const { warehouse, config } = session;
-  await requireMarts(warehouse, ['marts.video_catalog', 'marts.video_catalog_by_year', 'marts.video_cache', 'marts.daily_analytics_multi_year']);
+  await requireMarts(warehouse, [...REPORTING_READS]);
   const folder = join(session.dir.exports, 'reporting');
   const years = [...new Set(config.reporting.years)];
   const yearsSuffix = years.join('_');
   const written: WrittenFile[] = [];
 
   for (const account of accountsFor(config, 'reporting')) {
-    const accountId = sqlString(account.account_id);
-    written.push(
-      await writeCsv(
-        warehouse,
-        `SELECT ${REPORTING_CATALOG_COLUMNS.join(', ')} FROM marts.video_catalog_by_year AS c
-         WHERE c.account_id = ${accountId} ORDER BY c.created_at NULLS LAST, c.video_id`,
-        join(folder, `${account.slug}_cms_${yearsSuffix}.csv`),
-      ),
-    );
+    written.push(await writeCsv(warehouse, reportingCatalogCsvQuery(account.account_id), join(folder, `${account.slug}_cms_${yearsSuffix}.csv`)));
     written.push(await writeCatalogJson(warehouse, account.account_id, join(folder, `${account.slug}_cms_${yearsSuffix}.json`)));
     written.push(
-      await writeCsv(warehouse, cacheQuery(account.account_id, CACHE_COLUMNS), join(folder, `${account.slug}_cms_cache_${yearsSuffix}.csv`)),
+      await writeCsv(warehouse, cacheQuery(account.account_id), join(folder, `${account.slug}_cms_cache_${yearsSuffix}.csv`)),
     );
     written.push(await writeCacheJson(warehouse, account.account_id, join(folder, `${account.slug}_cms_cache_${yearsSuffix}.json`)));
   }
@@ -171,7 +177,7 @@ export const reportingExporter: Exporter = async (session) => {
       written.push(
         await writeCsv(
           warehouse,
-          dailyAnalyticsQuery(session, `d.category = ${sqlString(category)} AND d.view_year = ${year}`),
+          dailyAnalyticsQuery(session.asOfDate, dailyAnalyticsOfYear(category, year)),
           join(folder, `daily_analytics_${year}_${category}.csv`),
         ),
       );
@@ -179,7 +185,7 @@ export const reportingExporter: Exporter = async (session) => {
     written.push(
       await writeCsv(
         warehouse,
-        dailyAnalyticsQuery(session, `d.category = ${sqlString(category)}`),
+        dailyAnalyticsQuery(session.asOfDate, dailyAnalyticsOfAllYears(category)),
         join(folder, `daily_analytics_${yearsSuffix}_${category}.csv`),
       ),
     );

@@ -1,5 +1,0 @@
--- marts.video_last_viewed has one row per (account_id, video_id): returns each key that appears more than once.
-SELECT account_id, video_id, count(*) AS row_count
-FROM marts.video_last_viewed
-GROUP BY account_id, video_id
-HAVING count(*) > 1
