@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from '../extract/events/event-numbers.ts';
+import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
 import type { DataDir } from './data-dir.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
 import { crashPoint } from './crash-point.ts';
@@ -39,15 +39,9 @@ const BRIGHTCOVE_SOURCES = ['cms_videos', 'analytics_video_daily', 'analytics_vi
 const EVENT_SOURCE = 'player_events';
 const EVENT_RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
-/**
- * The event_key of extract/events/classify-rows.sql, computed again from a lake file's columns: Parquet
- * keeps a UHUGEINT as a DOUBLE, so the lake's copy of the key has lost digits.
- */
-const EVENT_KEY_SQL = `CASE WHEN event_id IS NOT NULL
-    THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
-    ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END) AS UHUGEINT) << 64)
-         | hash(CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END, event_at, event_type, video_id, session_id, user_id, 'content')
-  END`;
+/** The event_key of ingest, computed again from a lake file's columns (raw.event_key in sql/schema/20_events.sql). */
+const EVENT_KEY_SQL = `raw.event_key(event_id, event_date, user_id, session_id, video_id, event_type, event_at,
+                                   CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END)`;
 
 const absolutePath = (dir: DataDir, relativePath: string) => join(dir.root, ...relativePath.split('/'));
 const asTimestamp = (iso: string) => iso.replace('T', ' ').replace('Z', '');
