@@ -100,7 +100,7 @@ describe('meta table types (warehouse/meta-tables.ts) against the DDL (sql/schem
     expect(mismatches).toEqual([]);
   });
 
-  it('reads each column'"'"'s kinds and nullability from the interface (what the comparison above relies on)', () => {
+  it("reads each column's kinds and nullability from the interface (what the comparison above relies on)", () => {
     const declared = declaredMetaTables();
     const runs = declared.get('meta.runs')!;
     expect(runs.get('finished_at')).toEqual({ kinds: ['string'], nullable: true });
