@@ -19,13 +19,13 @@ device_coverage AS (
 ),
 
 accounts AS (
-    SELECT account_id, name AS channel FROM meta.accounts
+    SELECT account_id, name AS account_name FROM meta.accounts
 ),
 
 joined AS (
     SELECT
         daily_metrics.*,
-        accounts.channel,
+        accounts.account_name,
         coalesce(device_coverage.device_report_fetched, FALSE) AS device_report_fetched,
         device_split.views_desktop,
         device_split.views_mobile,
@@ -50,7 +50,7 @@ final AS (
         CAST(account_id AS VARCHAR)           AS account_id,
         CAST(video_id AS VARCHAR)             AS video_id,
         CAST(view_date AS DATE)               AS view_date,
-        CAST(channel AS VARCHAR)              AS channel,
+        CAST(account_name AS VARCHAR)         AS channel,
         CAST(video_view AS BIGINT)            AS video_view,
         CAST(CASE WHEN device_report_fetched THEN coalesce(views_desktop, 0) END AS BIGINT) AS views_desktop,
         CAST(CASE WHEN device_report_fetched THEN coalesce(views_mobile, 0) END AS BIGINT)  AS views_mobile,
