@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { dirname, join, relative, sep } from 'node:path';
 import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
 import type { DataDir } from './data-dir.ts';
+import type { MetaDatabase } from './meta-tables.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
 import { crashPoint } from './crash-point.ts';
 import {
@@ -426,17 +427,7 @@ export function assertLakeSound(dir: DataDir): void {
  */
 export async function adoptLakeIntoLog(warehouse: Warehouse, dir: DataDir, runId: string, log: (line: string) => void = () => undefined): Promise<number> {
   if (readLakeLog(dir).length > 0) return 0;
-  const landed = await warehouse.rows<{
-    file_path: string;
-    source: string;
-    account_id: string | null;
-    run_id: string;
-    request_url: string | null;
-    window_from: string | null;
-    window_to: string | null;
-    row_count: string;
-    landed_at: string;
-  }>(`SELECT file_path, source, account_id, run_id, request_url, window_from::VARCHAR AS window_from, window_to::VARCHAR AS window_to,
+  const landed = await warehouse.rows<Omit<MetaDatabase['meta.landed_files'], 'bytes' | 'row_count'> & { row_count: string }>(`SELECT file_path, source, account_id, run_id, request_url, window_from::VARCHAR AS window_from, window_to::VARCHAR AS window_to,
              row_count::VARCHAR AS row_count, strftime(landed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS landed_at
       FROM meta.landed_files ORDER BY landed_at, file_path`);
   if (landed.length === 0) {
