@@ -24,7 +24,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
-import { numberUnnumberedEvents } from '../extract/events/event-numbers.ts';
+import { numberUnnumberedEvents } from '../warehouse/event-numbers.ts';
 import { ingestEvents } from '../extract/events/ingest-events.ts';
 import { sqlString } from '../warehouse/duckdb.ts';
 import { exportEngagement } from '../warehouse/export/engagement.ts';

@@ -1,3 +1,4 @@
+import type { ExtractArgs } from '../extract/extract-command.ts';
 import type { PipelineSession } from '../warehouse/session.ts';
 import { assertDataDirUsable, dataDir } from '../warehouse/data-dir.ts';
 import { assertDataDirFree } from '../warehouse/run-lock.ts';
@@ -16,19 +17,16 @@ export interface CommonArgs {
   'as-of'?: string;
 }
 
-export interface ExtractArgs extends CommonArgs {
-  accounts?: string;
-  demo: boolean;
-  secrets?: string;
-}
+/** `extract` and `run`: the common arguments and those of extract/extract-command.ts (declared there once). */
+export type ExtractCommandArgs = CommonArgs & ExtractArgs;
 
 export interface CommandHandlers {
   build(args: CommonArgs & { select?: string }): Promise<void>;
   ingestEvents(args: CommonArgs & { paths: string[] }): Promise<void>;
   check(args: CommonArgs): Promise<void>;
   export(args: CommonArgs): Promise<void>;
-  extract(args: ExtractArgs): Promise<void>;
-  run(args: ExtractArgs): Promise<void>;
+  extract(args: ExtractCommandArgs): Promise<void>;
+  run(args: ExtractCommandArgs): Promise<void>;
   plan(args: CommonArgs & { output?: string }): Promise<void>;
   docs(args: CommonArgs & { check: boolean; output?: string }): Promise<void>;
   distribute(args: CommonArgs): Promise<void>;
@@ -60,7 +58,7 @@ export async function withSession<T>(
   }
 }
 
-async function extractThen(args: ExtractArgs, command: 'extract' | 'run'): Promise<void> {
+async function extractThen(args: ExtractCommandArgs, command: 'extract' | 'run'): Promise<void> {
   const { prepareExtract, extractWith } = await import('../extract/extract-command.ts');
   // Before the demo's simulator is generated: a busy data dir refuses at once, having done nothing.
   assertDataDirUsable(args['data-dir']);

@@ -5,7 +5,7 @@ import { CmsExtractor } from './brightcove/cms.ts';
 import { accountLabel, type AccountContext } from './brightcove/account-context.ts';
 import { credentialFor, type BrightcoveAccess } from './brightcove/credentials.ts';
 import { TokenCache } from './brightcove/oauth.ts';
-import { ANALYTICS_ROW_CAP, CMS_REQUESTS_PER_SECOND, ENDPOINT } from './brightcove/settings.ts';
+import { ANALYTICS_ROW_CAP, CMS_REQUESTS_PER_SECOND, ENDPOINT } from './brightcove/api-constants.ts';
 import { HttpClient, RunStoppingError, type RetryPolicy } from './http.ts';
 import { Lander, RAW_SOURCES, type RawSource } from './land.ts';
 import { createProgress } from './progress.ts';
@@ -86,7 +86,7 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
   const started = performance.now();
   const log = options.log ?? ((line: string) => console.log(line));
   const accounts = selectAccounts(session.config.accounts, options.accounts);
-  const settings = session.config.extract;
+  const extractConfig = session.config.extract;
   const lander = new Lander(session.warehouse, session.dir, session.runId);
   const recovery = await lander.recoverLake();
   const strayFilesRemoved = recovery.removed;
@@ -97,7 +97,7 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
   }
 
   const http = new HttpClient({
-    policy: { maxAttempts: settings.max_attempts, ...policyFromEnv(), ...options.policy },
+    policy: { maxAttempts: extractConfig.max_attempts, ...policyFromEnv(), ...options.policy },
     proxy: options.access.proxy,
   });
   const tokens = new TokenCache(http, options.access.baseUrls.oauth);
@@ -118,7 +118,7 @@ export async function runExtract(session: PipelineSession, options: ExtractOptio
           lander,
           cmsOrigin: options.access.baseUrls.cms,
           analyticsOrigin: options.access.baseUrls.analytics,
-          settings,
+          extractConfig,
           asOfDate: session.asOfDate,
           progress: progress.forAccount(account.slug),
           cmsRequestsPerSecond: cmsRate,

@@ -94,6 +94,25 @@ export async function copyComments(
 }
 
 /**
+ * Creates in the current default catalog empty tables defined as `source` defines them (columns, types,
+ * NOT NULL, keys): a table whose DDL is in sql/schema but whose rows are written elsewhere.
+ */
+export async function replayTableDefinitions(
+  warehouse: Warehouse,
+  source: string,
+  tables: ReadonlyArray<{ schema: string; name: string }>,
+): Promise<void> {
+  for (const table of tables) {
+    const ddl = await warehouse.scalar(
+      `SELECT sql FROM duckdb_tables() WHERE database_name = $1 AND schema_name = $2 AND table_name = $3`,
+      [source, table.schema, table.name],
+    );
+    if (typeof ddl !== 'string') throw new Error(`${source}.${table.schema}.${table.name} does not exist: sql/schema defines it`);
+    await warehouse.run(ddl);
+  }
+}
+
+/**
  * Re-creates in the current default catalog the macros `source` has in `schemas` (meta.setting, …), so
  * SQL that calls them runs the same there. Their bodies bind to the current catalog's tables.
  */

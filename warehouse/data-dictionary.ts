@@ -180,15 +180,15 @@ export function dictionaryCheckFailure(check: DictionaryCheck): string | undefin
 /** `pipeline docs [--check]`: needs only the configuration (for meta.settings), never a data dir. */
 export async function docsCommand(options: { configPath?: string; check: boolean; output?: string }): Promise<void> {
   const { loadConfig } = await import('../config/load-config.ts');
-  const settings = { config: loadConfig(options.configPath), path: options.output ?? DATA_DICTIONARY_PATH };
+  const dictionaryOptions = { config: loadConfig(options.configPath), path: options.output ?? DATA_DICTIONARY_PATH };
   if (options.check) {
-    const check = await checkDataDictionary(settings);
+    const check = await checkDataDictionary(dictionaryOptions);
     const failure = dictionaryCheckFailure(check);
     if (failure) throw new Error(failure);
     console.log(`${relative(process.cwd(), check.path)} is up to date (${check.tables.length} mart tables, every table and column commented)`);
     return;
   }
-  const written = await writeDataDictionary(settings);
+  const written = await writeDataDictionary(dictionaryOptions);
   console.log(`Wrote ${relative(process.cwd(), written.path)} (${written.tables.length} mart tables)`);
   if (written.missing.length > 0) {
     console.warn(`Warning: no COMMENT on ${written.missing.join(', ')}; \`pipeline docs --check\` fails until they have one`);

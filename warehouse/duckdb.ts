@@ -31,12 +31,12 @@ export interface OpenOptions {
 
 export async function openWarehouse(path: string, options: OpenOptions = {}): Promise<Warehouse> {
   if (path !== ':memory:' && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
-  const settings: Record<string, string> = {};
-  if (options.readOnly) settings['access_mode'] = 'READ_ONLY';
-  if (options.threads) settings['threads'] = String(options.threads);
-  if (options.memoryLimit) settings['memory_limit'] = options.memoryLimit;
+  const duckdbOptions: Record<string, string> = {};
+  if (options.readOnly) duckdbOptions['access_mode'] = 'READ_ONLY';
+  if (options.threads) duckdbOptions['threads'] = String(options.threads);
+  if (options.memoryLimit) duckdbOptions['memory_limit'] = options.memoryLimit;
   const ownInstance = path === ':memory:' || options.readOnly === true;
-  const instance = ownInstance ? await DuckDBInstance.create(path, settings) : await DuckDBInstance.fromCache(path, settings);
+  const instance = ownInstance ? await DuckDBInstance.create(path, duckdbOptions) : await DuckDBInstance.fromCache(path, duckdbOptions);
   const connection = await instance.connect();
   return wrapConnection(path, connection, () => {
     connection.closeSync();

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from '../extract/events/event-numbers.ts';
+import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
 import type { DataDir } from './data-dir.ts';
+import type { MetaDatabase } from './meta-tables.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
 import { crashPoint } from './crash-point.ts';
 import {
@@ -39,15 +40,9 @@ const BRIGHTCOVE_SOURCES = ['cms_videos', 'analytics_video_daily', 'analytics_vi
 const EVENT_SOURCE = 'player_events';
 const EVENT_RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
-/**
- * The event_key of extract/events/classify-rows.sql, computed again from a lake file's columns: Parquet
- * keeps a UHUGEINT as a DOUBLE, so the lake's copy of the key has lost digits.
- */
-const EVENT_KEY_SQL = `CASE WHEN event_id IS NOT NULL
-    THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
-    ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END) AS UHUGEINT) << 64)
-         | hash(CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END, event_at, event_type, video_id, session_id, user_id, 'content')
-  END`;
+/** The event_key of ingest, computed again from a lake file's columns (raw.event_key in sql/schema/20_events.sql). */
+const EVENT_KEY_SQL = `raw.event_key(event_id, event_date, user_id, session_id, video_id, event_type, event_at,
+                                   CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END)`;
 
 const absolutePath = (dir: DataDir, relativePath: string) => join(dir.root, ...relativePath.split('/'));
 const asTimestamp = (iso: string) => iso.replace('T', ' ').replace('Z', '');
@@ -432,17 +427,7 @@ export function assertLakeSound(dir: DataDir): void {
  */
 export async function adoptLakeIntoLog(warehouse: Warehouse, dir: DataDir, runId: string, log: (line: string) => void = () => undefined): Promise<number> {
   if (readLakeLog(dir).length > 0) return 0;
-  const landed = await warehouse.rows<{
-    file_path: string;
-    source: string;
-    account_id: string | null;
-    run_id: string;
-    request_url: string | null;
-    window_from: string | null;
-    window_to: string | null;
-    row_count: string;
-    landed_at: string;
-  }>(`SELECT file_path, source, account_id, run_id, request_url, window_from::VARCHAR AS window_from, window_to::VARCHAR AS window_to,
+  const landed = await warehouse.rows<Omit<MetaDatabase['meta.landed_files'], 'bytes' | 'row_count'> & { row_count: string }>(`SELECT file_path, source, account_id, run_id, request_url, window_from::VARCHAR AS window_from, window_to::VARCHAR AS window_to,
              row_count::VARCHAR AS row_count, strftime(landed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS landed_at
       FROM meta.landed_files ORDER BY landed_at, file_path`);
   if (landed.length === 0) {

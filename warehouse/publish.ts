@@ -3,7 +3,7 @@ import { assertLakeSound } from './lake-index.ts';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { commitTemporaryFile, temporaryPathFor } from './atomic-file.ts';
-import { copyComments, currentCatalog, listTables, qualified, replayMacros } from './catalog-objects.ts';
+import { copyComments, currentCatalog, listTables, qualified, replayMacros, replayTableDefinitions } from './catalog-objects.ts';
 import { sqlIdent, sqlString, type Warehouse } from './duckdb.ts';
 import { discoverModels, MODELS_DIR, type Model } from './models.ts';
 import { lastBuilds } from './plan.ts';
@@ -101,13 +101,8 @@ export function moveStaleWalAside(publishedDb: string, runId: string, log: (line
   return aside;
 }
 
-const PUBLISHED_TABLES_DDL = `(
-  table_name VARCHAR NOT NULL,
-  row_count BIGINT NOT NULL,
-  run_id VARCHAR NOT NULL,
-  as_of_date DATE NOT NULL,
-  published_at TIMESTAMP NOT NULL
-)`;
+/** Defined in sql/schema/00_meta.sql, filled here: one row per mart of the published copy. */
+const PUBLISHED_TABLES = { schema: 'meta', name: 'published_tables' } as const;
 
 export async function publish(session: PipelineSession, options: PublishOptions = {}): Promise<Publication> {
   const { warehouse, dir } = session;
@@ -123,7 +118,7 @@ export async function publish(session: PipelineSession, options: PublishOptions 
   const work = await currentCatalog(warehouse);
   const marts = models.filter((model) => model.layer === 'marts').map((model) => model.name.split('.')[1]!).sort();
   const metaTables = (await listTables(warehouse, work, ['meta']))
-    .filter((table) => table.kind === 'table' && table.name !== 'published_tables')
+    .filter((table) => table.kind === 'table' && table.name !== PUBLISHED_TABLES.name)
     .map((table) => table.name);
   const copied = [
     ...marts.map((name) => ({ schema: 'marts', name })),
@@ -147,15 +142,13 @@ export async function publish(session: PipelineSession, options: PublishOptions 
     await warehouse.run(`USE ${sqlIdent(alias)}`);
     try {
       await replayMacros(warehouse, work, ['meta']);
+      await replayTableDefinitions(warehouse, work, [PUBLISHED_TABLES]);
     } finally {
       await warehouse.run(`USE ${sqlIdent(work)}`);
     }
 
-    const published = qualified(alias, 'meta', 'published_tables');
-    await warehouse.run(`CREATE TABLE ${published} ${PUBLISHED_TABLES_DDL}`);
-    await warehouse.run(
-      `COMMENT ON TABLE ${published} IS ${sqlString('One row per mart in this file: its row count when published, and which run published it.')}`,
-    );
+    await copyComments(warehouse, work, alias, [PUBLISHED_TABLES]);
+    const published = qualified(alias, PUBLISHED_TABLES.schema, PUBLISHED_TABLES.name);
     const tables: Array<{ table: string; rows: number }> = [];
     for (const name of marts) {
       const rows = Number(await warehouse.scalar(`SELECT count(*) FROM ${qualified(alias, 'marts', name)}`));

@@ -7,7 +7,7 @@ import { acquireDataDirLock } from './run-lock.ts';
 import { crashPoint } from './crash-point.ts';
 import { MetaStore } from './meta-store.ts';
 import { explainWarehouseError } from './warehouse-errors.ts';
-import { upgradeEventTables } from '../extract/events/upgrade-event-tables.ts';
+import { upgradeEventTables } from './upgrade-event-tables.ts';
 import { asOfOfDeliveredBuild } from './build-as-of.ts';
 import { recordRunFinished, recordRunStarted, type CheckRecord } from './run-status.ts';
 

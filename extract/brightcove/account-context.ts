@@ -10,7 +10,8 @@ export interface AccountContext {
   readonly lander: Lander;
   readonly cmsOrigin: string;
   readonly analyticsOrigin: string;
-  readonly settings: ReelhouseConfig['extract'];
+  /** The config's `extract` block. */
+  readonly extractConfig: ReelhouseConfig['extract'];
   readonly asOfDate: string;
   readonly progress: AccountProgress;
   /** CMS requests per second for this account (the API allows under 10). */

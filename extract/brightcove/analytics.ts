@@ -25,7 +25,7 @@ import {
   DOCUMENTED_DATA_FROM,
   ENDPOINT,
   type AnalyticsSource,
-} from './settings.ts';
+} from './api-constants.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**
@@ -99,7 +99,7 @@ export class AnalyticsExtractor {
   private fetches = 0;
   private rows = 0;
   private readonly rowsBySource: Partial<Record<AnalyticsSource, number>> = {};
-  private plannedSources: AnalyticsSource[] = [];
+  private sourcesToFetch: AnalyticsSource[] = [];
 
   constructor(
     private readonly context: AccountContext,
@@ -111,14 +111,14 @@ export class AnalyticsExtractor {
   }
 
   /** Every window this run fetches, in order (per report: settled days not yet covered, then the trailing window). */
-  async plan(): Promise<WindowTask[]> {
-    const settings = this.context.settings;
+  async windowTasks(): Promise<WindowTask[]> {
+    const extractConfig = this.context.extractConfig;
     const catalog = await this.catalogOutline();
     const tasks: WindowTask[] = [];
     for (const source of Object.keys(ANALYTICS_REPORTS) as AnalyticsSource[]) {
-      const windows = planReportWindows({
+      const windows = reportWindows({
         source,
-        settings,
+        extractConfig,
         asOf: this.context.asOfDate,
         createdDays: catalog?.createdDays,
         dataFrom: await this.dataFrom(source),
@@ -193,15 +193,15 @@ export class AnalyticsExtractor {
   }
 
   async run(tasks?: WindowTask[]): Promise<AnalyticsResult> {
-    const planned = tasks ?? (await this.plan());
-    this.plannedSources = [...new Set(planned.map((task) => task.source))];
+    const planned = tasks ?? (await this.windowTasks());
+    this.sourcesToFetch = [...new Set(planned.map((task) => task.source))];
     this.context.progress.addWork(planned.length);
     // Strictly one request at a time for this account: the API queues (or refuses) the rest.
     for (const task of planned) {
       await this.fetchWithSplitting(task.source, task.window);
       this.context.progress.advance(1);
     }
-    return { requests: this.requests, fetches: this.fetches, rows: this.rows, rowsBySource: { ...this.rowsBySource }, sources: this.plannedSources };
+    return { requests: this.requests, fetches: this.fetches, rows: this.rows, rowsBySource: { ...this.rowsBySource }, sources: this.sourcesToFetch };
   }
 
   private async fetchWithSplitting(source: AnalyticsSource, window: DateWindow): Promise<void> {
@@ -246,8 +246,8 @@ export class AnalyticsExtractor {
   }
 
   private async fetchWindow(source: AnalyticsSource, window: DateWindow): Promise<void> {
-    const settings = this.context.settings;
-    const reconciled = isSettledForReconciled(window, this.context.asOfDate, settings.reconciled_after_days);
+    const extractConfig = this.context.extractConfig;
+    const reconciled = isSettledForReconciled(window, this.context.asOfDate, extractConfig.reconciled_after_days);
     const fetchId = newFetchId();
     const rowCap = this.options.rowCap ?? ANALYTICS_ROW_CAP;
     await this.context.lander.commit(
@@ -314,9 +314,9 @@ function problemWithReport(body: unknown): string | undefined {
   return typeof itemCount === 'number' && Number.isInteger(itemCount) && itemCount >= 0 ? undefined : 'expected a whole item_count';
 }
 
-export interface ReportPlanInput {
+export interface ReportWindowsInput {
   readonly source: AnalyticsSource;
-  readonly settings: Pick<AccountContext['settings'], 'history_start_date' | 'trailing_refetch_days' | 'analytics_window_days' | 'reconciled_after_days'>;
+  readonly extractConfig: Pick<AccountContext['extractConfig'], 'history_start_date' | 'trailing_refetch_days' | 'analytics_window_days' | 'reconciled_after_days'>;
   readonly asOf: string;
   /** Creation days of the account's videos, sorted; undefined when no catalog is landed. */
   readonly createdDays: readonly string[] | undefined;
@@ -332,10 +332,10 @@ export interface ReportPlanInput {
  * The windows of one report of one account, in order: the uncovered days from the history start cut
  * by expected rows (docs/decisions.md, "Analytics history and windows"), then the trailing window.
  */
-export function planReportWindows(input: ReportPlanInput): DateWindow[] {
-  const { settings, createdDays } = input;
-  const historyStart = analyticsHistoryStart({ configured: settings.history_start_date, earliestCreated: createdDays?.[0], dataFrom: input.dataFrom });
-  const range = analyticsRange(historyStart, input.asOf, settings.trailing_refetch_days);
+export function reportWindows(input: ReportWindowsInput): DateWindow[] {
+  const { extractConfig, createdDays } = input;
+  const historyStart = analyticsHistoryStart({ configured: extractConfig.history_start_date, earliestCreated: createdDays?.[0], dataFrom: input.dataFrom });
+  const range = analyticsRange(historyStart, input.asOf, extractConfig.trailing_refetch_days);
   const windows: DateWindow[] = [];
   if (range.settled) {
     const values = ANALYTICS_REPORTS[input.source].valuesPerVideoDay;
@@ -345,10 +345,10 @@ export function planReportWindows(input: ReportPlanInput): DateWindow[] {
     const expectedRowsOn = createdDays ? (date: string) => values * (1 + countAtOrBefore(createdDays, date)) : seen === undefined ? undefined : () => seen;
     // Final days and still-provisional ones never share a window: a window with one provisional day is
     // asked without reconciled=true and would never count as covered.
-    const lastFinal = addDays(input.asOf, -(settings.reconciled_after_days + 1));
+    const lastFinal = addDays(input.asOf, -(extractConfig.reconciled_after_days + 1));
     for (const uncovered of uncoveredParts(range.settled, input.covered)) {
       for (const part of splitAfter(uncovered, lastFinal)) {
-        windows.push(...(expectedRowsOn ? sizeWindows(part, expectedRowsOn, ANALYTICS_WINDOW_ROW_BUDGET) : fixedWindows(part, settings.analytics_window_days)));
+        windows.push(...(expectedRowsOn ? sizeWindows(part, expectedRowsOn, ANALYTICS_WINDOW_ROW_BUDGET) : fixedWindows(part, extractConfig.analytics_window_days)));
       }
     }
   }

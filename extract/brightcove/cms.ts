@@ -1,4 +1,4 @@
-import { ENDPOINT, CMS_EPOCH, CMS_MAX_PASSES_PER_WINDOW, cmsCountPath, cmsVideosPath } from './settings.ts';
+import { ENDPOINT, CMS_EPOCH, CMS_MAX_PASSES_PER_WINDOW, cmsCountPath, cmsVideosPath } from './api-constants.ts';
 import { accountLabel, RequestSpacer, type AccountContext } from './account-context.ts';
 import type { RawItem } from '../land.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
@@ -110,7 +110,7 @@ export class CmsExtractor {
     const count = knownCount ?? (await this.count(this.createdAtQuery({ from, to }), `created_at:${from}..${to}`));
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
-    if (count <= this.context.settings.cms_window_max_videos || toMs - fromMs <= 1000) return [{ from, to, count }];
+    if (count <= this.context.extractConfig.cms_window_max_videos || toMs - fromMs <= 1000) return [{ from, to, count }];
     const middle = isoSeconds(fromMs + Math.floor((toMs - fromMs) / 2000) * 1000);
     return [...(await this.bisect(from, middle)), ...(await this.bisect(middle, to))];
   }
@@ -148,7 +148,7 @@ export class CmsExtractor {
       this.resumedAt = { windowIndex: cursor.windowIndex, pass: cursor.pass };
       this.context.progress.log(`cms: resuming the incremental crawl at offset ${cursor.offset}`);
     } else {
-      const overlapMs = this.context.settings.cms_updated_at_overlap_minutes * 60_000;
+      const overlapMs = this.context.extractConfig.cms_updated_at_overlap_minutes * 60_000;
       const since = isoSeconds(Math.max(Date.parse(CMS_EPOCH), Date.parse(watermark) - overlapMs));
       const nextWatermark = (await this.newestUpdatedAt()) ?? watermark;
       const count = await this.count(`+updated_at:${since}..NOW`, `updated_at:${since}..NOW`);
@@ -178,7 +178,7 @@ export class CmsExtractor {
   }
 
   private pageUrlPrefix(q: string, sort: string): string {
-    return `${this.context.cmsOrigin}${cmsVideosPath(this.accountId)}?q=${encodeURIComponent(q)}&sort=${sort}&limit=${this.context.settings.cms_page_size}&offset=`;
+    return `${this.context.cmsOrigin}${cmsVideosPath(this.accountId)}?q=${encodeURIComponent(q)}&sort=${sort}&limit=${this.context.extractConfig.cms_page_size}&offset=`;
   }
 
   /** Ids landed by this pass so far (after a resume they come from the warehouse). */
@@ -194,7 +194,7 @@ export class CmsExtractor {
 
   /** Pages through one window from the cursor; returns the cursor for the next window. */
   private async crawlPages(start: Cursor, q: string, sort: 'created_at' | 'updated_at', stateKey: string, windowLabel: string): Promise<Cursor> {
-    const limit = this.context.settings.cms_page_size;
+    const limit = this.context.extractConfig.cms_page_size;
     let cursor = start;
     const seen = await this.idsOfPass(cursor, q, sort);
     for (;;) {

@@ -20,7 +20,7 @@ export function datesOf(window: DateWindow): string[] {
   return Array.from({ length: daysIn(window) }, (_, index) => addDays(window.from, index));
 }
 
-export interface AnalyticsPlan {
+export interface AnalyticsWindows {
   /** Fixed windows from history start up to the day before the trailing window: fetched until done. */
   readonly settled: DateWindow[];
   /** The trailing window ending at the as-of date: fetched on every run. */
@@ -31,7 +31,7 @@ export interface AnalyticsPlan {
  * Windows of `windowDays` aligned on the history start (so they are the same from run to run),
  * ending where the trailing re-fetch window of `trailingDays` (ending at as-of) begins.
  */
-export function planAnalyticsWindows(historyStart: string, asOf: string, windowDays: number, trailingDays: number): AnalyticsPlan {
+export function analyticsWindows(historyStart: string, asOf: string, windowDays: number, trailingDays: number): AnalyticsWindows {
   const range = analyticsRange(historyStart, asOf, trailingDays);
   return { settled: range.settled ? fixedWindows(range.settled, windowDays) : [], trailing: range.trailing };
 }

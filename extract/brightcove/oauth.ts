@@ -1,7 +1,7 @@
 import { isUnreachable, RunStoppingError, type BearerAuth, type HttpClient } from '../http.ts';
 import { redactUrl, registerSecret } from '../redact.ts';
 import type { Credential } from './credentials.ts';
-import { ENDPOINT, OAUTH_TOKEN_PATH } from './settings.ts';
+import { ENDPOINT, OAUTH_TOKEN_PATH } from './api-constants.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
 
 /**

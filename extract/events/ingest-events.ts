@@ -6,7 +6,7 @@ import type { DataDir } from '../../warehouse/data-dir.ts';
 import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
 import { formatOf, stageEventFile, type EventFileFormat, type StagedRows } from './stage-event-file.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
-import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from './event-numbers.ts';
+import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from '../../warehouse/event-numbers.ts';
 import { clearStrayFiles, commitEventLoadToLake, markCommitApplied } from '../../warehouse/lake-index.ts';
 import type { LakeCommit } from '../../warehouse/lake-log.ts';
 import { readLakeLog } from '../../warehouse/lake-log.ts';
@@ -40,7 +40,7 @@ export interface IngestSummary {
   readonly duplicates: number;
 }
 
-const [TYPE_ROWS_SQL, DEDUPLICATE_ROWS_SQL] = readFileSync(join(import.meta.dirname, 'classify-rows.sql'), 'utf8').split(/^-- @next-statement.*$/m) as [string, string];
+const [TYPE_ROWS_SQL, DEDUPLICATE_ROWS_SQL] = readFileSync(join(import.meta.dirname, '..', '..', 'sql', 'events', 'classify-rows.sql'), 'utf8').split(/^-- @next-statement.*$/m) as [string, string];
 const LAKE_SOURCE = 'player_events';
 const RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';

@@ -1,6 +1,6 @@
 /**
  * mulberry32: a small, well-mixed 32-bit generator, so a seed means the same draws on every machine.
- * The demo's sample events and the tests' generated streams and kill plans all draw from it.
+ * The demo's sample events and the tests' generated streams and crash-suite kill scenarios all draw from it.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

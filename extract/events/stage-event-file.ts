@@ -9,7 +9,7 @@ import { EVENT_FIELDS, EVENT_FIELD_NAMES, sourceColumnFor, type EventField } fro
 /**
  * Makes one source file readable as staged rows: every field as text, with the line (NDJSON, CSV) or row
  * (Parquet) number, the row as read (`raw_source`: the text, or the Parquet row), and `parse_error`
- * when the row could not be read at all. Nothing is validated here; extract/events/classify-rows.sql
+ * when the row could not be read at all. Nothing is validated here; sql/events/classify-rows.sql
  * decides what is accepted. NDJSON is read by DuckDB (vectorised) into the temporary table
  * `ingest_rows`; CSV goes through csv-parse, which knows the line of every record, including a malformed
  * one, into the same table. A Parquet file is not copied at all: its staged rows are a query over the

@@ -101,7 +101,7 @@ COMMENT ON COLUMN marts.daily_analytics_multi_year.views_tablet IS 'Views on tab
 COMMENT ON COLUMN marts.daily_analytics_multi_year.views_other IS 'Views on tv, other and unknown devices.';
 COMMENT ON COLUMN marts.daily_analytics_multi_year.video_impression IS 'Impressions that day.';
 COMMENT ON COLUMN marts.daily_analytics_multi_year.play_rate IS 'video_view / video_impression (NULL without impressions).';
-COMMENT ON COLUMN marts.daily_analytics_multi_year.engagement_score IS 'video_percent_viewed / video_view (NULL without views).';
+COMMENT ON COLUMN marts.daily_analytics_multi_year.engagement_score IS 'Brightcove''s engagement ratio of the day: video_percent_viewed / video_view (NULL without views). Not the viewer score of marts.user_video_engagement, which has the same column name.';
 COMMENT ON COLUMN marts.daily_analytics_multi_year.video_engagement_1 IS 'Views reaching 1%.';
 COMMENT ON COLUMN marts.daily_analytics_multi_year.video_engagement_25 IS 'Views reaching 25%.';
 COMMENT ON COLUMN marts.daily_analytics_multi_year.video_engagement_50 IS 'Views reaching 50%.';

@@ -13,7 +13,7 @@ WITH browser_rows AS (
 ),
 
 accounts AS (
-    SELECT account_id, name AS channel FROM meta.accounts
+    SELECT account_id, name AS account_name FROM meta.accounts
 ),
 
 bucketed AS (
@@ -37,7 +37,7 @@ final AS (
         CAST(per_browser.account_id AS VARCHAR)   AS account_id,
         CAST(per_browser.video_id AS VARCHAR)     AS video_id,
         CAST(per_browser.view_date AS DATE)       AS view_date,
-        CAST(accounts.channel AS VARCHAR)         AS channel,
+        CAST(accounts.account_name AS VARCHAR)    AS channel,
         CAST(per_browser.browser_type AS VARCHAR) AS browser_type,
         CAST(per_browser.video_view AS BIGINT)    AS video_view
     FROM per_browser

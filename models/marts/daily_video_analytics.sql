@@ -19,13 +19,13 @@ device_coverage AS (
 ),
 
 accounts AS (
-    SELECT account_id, name AS channel FROM meta.accounts
+    SELECT account_id, name AS account_name FROM meta.accounts
 ),
 
 joined AS (
     SELECT
         daily_metrics.*,
-        accounts.channel,
+        accounts.account_name,
         coalesce(device_coverage.device_report_fetched, FALSE) AS device_report_fetched,
         device_split.views_desktop,
         device_split.views_mobile,
@@ -50,7 +50,7 @@ final AS (
         CAST(account_id AS VARCHAR)           AS account_id,
         CAST(video_id AS VARCHAR)             AS video_id,
         CAST(view_date AS DATE)               AS view_date,
-        CAST(channel AS VARCHAR)              AS channel,
+        CAST(account_name AS VARCHAR)         AS channel,
         CAST(video_view AS BIGINT)            AS video_view,
         CAST(CASE WHEN device_report_fetched THEN coalesce(views_desktop, 0) END AS BIGINT) AS views_desktop,
         CAST(CASE WHEN device_report_fetched THEN coalesce(views_mobile, 0) END AS BIGINT)  AS views_mobile,
@@ -87,7 +87,7 @@ COMMENT ON COLUMN marts.daily_video_analytics.views_other IS 'Views on tv, other
 COMMENT ON COLUMN marts.daily_video_analytics.video_impression IS 'Player loads showing the video that day.';
 COMMENT ON COLUMN marts.daily_video_analytics.play_request IS 'Play requests that day (NULL when not fetched).';
 COMMENT ON COLUMN marts.daily_video_analytics.play_rate IS 'video_view / video_impression, a ratio (NULL without impressions).';
-COMMENT ON COLUMN marts.daily_video_analytics.engagement_score IS 'video_percent_viewed / video_view (NULL without views; can exceed 100).';
+COMMENT ON COLUMN marts.daily_video_analytics.engagement_score IS 'Brightcove''s engagement ratio of the day: video_percent_viewed / video_view (NULL without views; can exceed 100). Not the viewer score of marts.user_video_engagement, which has the same column name.';
 COMMENT ON COLUMN marts.daily_video_analytics.video_engagement_1 IS 'Views reaching 1% of the video (a count, may be fractional).';
 COMMENT ON COLUMN marts.daily_video_analytics.video_engagement_25 IS 'Views reaching 25% of the video.';
 COMMENT ON COLUMN marts.daily_video_analytics.video_engagement_50 IS 'Views reaching 50% of the video.';

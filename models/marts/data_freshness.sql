@@ -25,7 +25,7 @@ events AS (
     SELECT event_at FROM staging.player_events
 ),
 
-settings AS (
+freshness_rule AS (
     SELECT
         CAST(meta.setting('as_of_date') AS DATE)               AS as_of_date,
         CAST(meta.setting('freshness_max_age_days') AS INTEGER) AS max_age_days
@@ -67,12 +67,12 @@ final AS (
         CAST(sources.latest_date AS DATE)                                 AS latest_date,
         CAST(sources.latest_reported_date AS DATE)                        AS latest_reported_date,
         CAST(sources.latest_event_at AS TIMESTAMP)                        AS latest_event_at,
-        CAST(settings.as_of_date AS DATE)                                 AS as_of_date,
-        CAST(settings.as_of_date - sources.latest_date AS INTEGER)        AS age_days,
-        CAST(settings.max_age_days AS INTEGER)                            AS max_age_days,
-        CAST(settings.as_of_date - sources.latest_date > settings.max_age_days AS BOOLEAN) AS is_stale
+        CAST(freshness_rule.as_of_date AS DATE)                                 AS as_of_date,
+        CAST(freshness_rule.as_of_date - sources.latest_date AS INTEGER)        AS age_days,
+        CAST(freshness_rule.max_age_days AS INTEGER)                            AS max_age_days,
+        CAST(freshness_rule.as_of_date - sources.latest_date > freshness_rule.max_age_days AS BOOLEAN) AS is_stale
     FROM sources
-    CROSS JOIN settings
+    CROSS JOIN freshness_rule
 )
 
 SELECT * FROM final ORDER BY source, account_id;

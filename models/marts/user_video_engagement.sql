@@ -668,7 +668,7 @@ COMMENT ON COLUMN marts.user_video_engagement.pause_count IS 'Pause events of th
 COMMENT ON COLUMN marts.user_video_engagement.forward_skips IS 'Jumps forward: positions ahead of what the clock allows (2x speed + 2 s), seeks beyond the playing point, or playback resumed more than 2 s ahead of the last known position.';
 COMMENT ON COLUMN marts.user_video_engagement.backward_skips IS 'Jumps backward, found the same ways as forward_skips.';
 COMMENT ON COLUMN marts.user_video_engagement.avg_pauses_per_session IS 'pause_count / session_count, 3 decimals.';
-COMMENT ON COLUMN marts.user_video_engagement.engagement_score IS '0.7 * min(unique_watch_percentage, 100) + 0.3 * min(completion_percentage, 100), 1 decimal, from the rounded percentages; 0-100. NULL when the duration is 0 or unknown.';
+COMMENT ON COLUMN marts.user_video_engagement.engagement_score IS 'Our viewer score from the player events (not Brightcove''s engagement ratio of marts.daily_video_analytics, which has the same column name): 0.7 * min(unique_watch_percentage, 100) + 0.3 * min(completion_percentage, 100), 1 decimal, from the rounded percentages; 0-100. NULL when the duration is 0 or unknown.';
 COMMENT ON COLUMN marts.user_video_engagement.engagement_tier IS 'High (score >= 75), Medium (>= 50), Low (>= 25), else Minimal; NULL when the score is NULL.';
 COMMENT ON COLUMN marts.user_video_engagement.video_duration_s IS 'The duration the percentages use, in seconds (see duration_source).';
 COMMENT ON COLUMN marts.user_video_engagement.duration_source IS 'cms (CMS duration / 1000), event (largest videoDuration in the events) or max_position (largest position seen).';

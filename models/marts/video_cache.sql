@@ -6,7 +6,7 @@
 -- (with the default 90: a view 90 days before the as-of date counts, one 91 days before does not).
 -- A video must be ACTIVE in the latest catalog version; an INACTIVE video viewed yesterday is left out.
 CREATE OR REPLACE TABLE marts.video_cache AS
-WITH settings AS (
+WITH cache_rule AS (
     SELECT
         CAST(meta.setting('as_of_date') AS DATE)           AS as_of_date,
         CAST(meta.setting('cache_window_days') AS INTEGER) AS cache_window_days
@@ -16,7 +16,7 @@ cache_window AS (
     SELECT
         CAST(as_of_date - cache_window_days AS DATE) AS window_start_date,
         as_of_date                                   AS window_end_date
-    FROM settings
+    FROM cache_rule
 ),
 
 daily_views AS (

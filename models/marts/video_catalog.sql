@@ -17,7 +17,7 @@ with_custom_fields AS (
     SELECT
         videos.*,
         accounts.slug AS account_slug,
-        accounts.name AS channel,
+        accounts.name AS account_name,
         videos.custom_fields ->> '$."video_content_type"'                     AS cf_video_content_type,
         videos.custom_fields ->> '$."relatedlinkname"'                        AS cf_relatedlinkname,
         videos.custom_fields ->> '$."relatedlink"'                            AS cf_relatedlink,
@@ -42,7 +42,7 @@ final AS (
         CAST(account_id AS VARCHAR)                                AS account_id,
         CAST(video_id AS VARCHAR)                                  AS video_id,
         CAST(account_slug AS VARCHAR)                              AS account_slug,
-        CAST(channel AS VARCHAR)                                   AS channel,
+        CAST(account_name AS VARCHAR)                              AS channel,
         CAST(name AS VARCHAR)                                      AS name,
         CAST(description AS VARCHAR)                               AS description,
         CAST(long_description AS VARCHAR)                          AS long_description,

@@ -107,7 +107,7 @@ COMMENT ON COLUMN marts.video_engagement_summary.total_watch_time_s IS 'Sum of t
 COMMENT ON COLUMN marts.video_engagement_summary.avg_watch_percentage IS 'Average watch_percentage over the viewers, 1 decimal (NULL without a duration).';
 COMMENT ON COLUMN marts.video_engagement_summary.avg_unique_watch_percentage IS 'Average unique_watch_percentage over the viewers, 1 decimal.';
 COMMENT ON COLUMN marts.video_engagement_summary.avg_completion_percentage IS 'Average completion_percentage over the viewers, 1 decimal.';
-COMMENT ON COLUMN marts.video_engagement_summary.avg_engagement_score IS 'Average engagement_score over the viewers, 1 decimal.';
+COMMENT ON COLUMN marts.video_engagement_summary.avg_engagement_score IS 'Average over the viewers of the viewer score marts.user_video_engagement.engagement_score (from the player events, not Brightcove''s ratio), 1 decimal.';
 COMMENT ON COLUMN marts.video_engagement_summary.high_tier_viewers IS 'Viewers with engagement_tier High.';
 COMMENT ON COLUMN marts.video_engagement_summary.medium_tier_viewers IS 'Viewers with engagement_tier Medium.';
 COMMENT ON COLUMN marts.video_engagement_summary.low_tier_viewers IS 'Viewers with engagement_tier Low.';

@@ -27,7 +27,7 @@ engagement_built AS (
     SELECT DISTINCT video_id FROM marts.user_video_engagement
 ),
 
-settings AS (
+reconciliation_rule AS (
     SELECT CAST(meta.setting('reconciliation_tolerance') AS DECIMAL(18, 6)) AS tolerance
 ),
 
@@ -50,10 +50,10 @@ compared AS (
         e.event_watch_time_s,
         e.event_viewers,
         CAST(b.video_seconds_viewed AS DECIMAL(18, 3))      AS brightcove_seconds_viewed,
-        s.tolerance
+        rule.tolerance
     FROM brightcove_days AS b
     JOIN event_days AS e USING (video_id, view_date)
-    CROSS JOIN settings AS s
+    CROSS JOIN reconciliation_rule AS rule
 ),
 
 final AS (

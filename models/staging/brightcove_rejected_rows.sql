@@ -54,48 +54,34 @@ daily_wrong_types AS (
     FROM daily_items
 ),
 
-device_items AS (
+breakdown_items AS (
+    -- The device and browser reports (staging.analytics_video_breakdown_daily) carry one metric: video_view.
     SELECT
-        'analytics_video_device_daily' AS source,
-        account_id, fetch_id, landed_file, item_json,
-        hash(CAST(item_json AS VARCHAR)) AS item_hash,
-        json_transform(item_json, '{"video_view": "DOUBLE", "device_type": "VARCHAR"}') AS typed,
-        json_transform(item_json, '{"video_view": "VARCHAR"}') AS text
-    FROM raw.analytics_video_device_daily
-),
-
-device_wrong_types AS (
-    SELECT
-        *,
-        CASE WHEN text.video_view IS NOT NULL AND typed.video_view IS NULL THEN 'video_view' END AS wrong_typed_metric,
-        typed.video_view AS video_view
-    FROM device_items
-),
-
-browser_items AS (
-    SELECT
-        'analytics_video_browser_daily' AS source,
-        account_id, fetch_id, landed_file, item_json,
+        source, account_id, fetch_id, landed_file, item_json,
         hash(CAST(item_json AS VARCHAR)) AS item_hash,
         json_transform(item_json, '{"video_view": "DOUBLE"}') AS typed,
         json_transform(item_json, '{"video_view": "VARCHAR"}') AS text
-    FROM raw.analytics_video_browser_daily
+    FROM (
+        SELECT 'analytics_video_device_daily' AS source, account_id, fetch_id, landed_file, item_json
+        FROM raw.analytics_video_device_daily
+        UNION ALL
+        SELECT 'analytics_video_browser_daily' AS source, account_id, fetch_id, landed_file, item_json
+        FROM raw.analytics_video_browser_daily
+    ) AS landed_items
 ),
 
-browser_wrong_types AS (
+breakdown_wrong_types AS (
     SELECT
         *,
         CASE WHEN text.video_view IS NOT NULL AND typed.video_view IS NULL THEN 'video_view' END AS wrong_typed_metric,
         typed.video_view AS video_view
-    FROM browser_items
+    FROM breakdown_items
 ),
 
 analytics_items AS (
     SELECT source, account_id, fetch_id, landed_file, item_json, item_hash, wrong_typed_metric, video_view FROM daily_wrong_types
     UNION ALL
-    SELECT source, account_id, fetch_id, landed_file, item_json, item_hash, wrong_typed_metric, video_view FROM device_wrong_types
-    UNION ALL
-    SELECT source, account_id, fetch_id, landed_file, item_json, item_hash, wrong_typed_metric, video_view FROM browser_wrong_types
+    SELECT source, account_id, fetch_id, landed_file, item_json, item_hash, wrong_typed_metric, video_view FROM breakdown_wrong_types
 ),
 
 analytics_reasons AS (

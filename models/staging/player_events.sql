@@ -4,7 +4,7 @@
 -- video, canonical type, timestamp and position).
 -- Why: the engagement mart reads events through this one place. It is a view, not a copy: ingest
 -- already types every field and keeps only the first copy of an exact duplicate, checked against
--- everything loaded before (extract/events/classify-rows.sql), so raw.player_events is unique on
+-- everything loaded before (sql/events/classify-rows.sql), so raw.player_events is unique on
 -- event_key by construction (tests/events check it). A copy or a second de-duplication window here
 -- would cost a full pass over 100 M rows on every build for nothing. user_no, stream_no and video_no
 -- are the numbers ingest gave the ids (raw.player_event_users, _streams, _videos): what the engagement

@@ -104,6 +104,17 @@ CREATE TABLE IF NOT EXISTS meta.deliveries (
 -- The lake's commits (lake/_log/commits.ndjson, warehouse/lake-log.ts) this file holds: work.duckdb is an
 -- index of the lake's log. A commit is recorded here in the same transaction that applies it, so a start
 -- finds exactly the commits still to apply (all of them when work.duckdb was lost: a rebuild).
+-- Filled in the published copy (reelhouse.duckdb) only, by `pipeline publish` (warehouse/publish.ts),
+-- which creates it there from this definition; empty in the working file.
+CREATE TABLE IF NOT EXISTS meta.published_tables (
+  table_name VARCHAR NOT NULL,
+  row_count BIGINT NOT NULL,
+  run_id VARCHAR NOT NULL,
+  as_of_date DATE NOT NULL,
+  published_at TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE meta.published_tables IS 'One row per mart in this file: its row count when published, and which run published it.';
+
 CREATE TABLE IF NOT EXISTS meta.lake_commits (
   seq BIGINT PRIMARY KEY,             -- the commit's line in the log, 1, 2, …
   kind VARCHAR NOT NULL,              -- page | state | event_load | retract | loss

@@ -23,7 +23,7 @@ FROM (VALUES
 -- duplicates; a later row reusing an eventId of that date for other content is quarantined
 -- (conflicting_event_id).
 CREATE TABLE IF NOT EXISTS raw.player_events (
-  event_key UHUGEINT NOT NULL,        -- hash of the eventId and its UTC date, else of the content (extract/events/classify-rows.sql;
+  event_key UHUGEINT NOT NULL,        -- raw.event_key(…) below: of the eventId and its UTC date, else of the content;
                                       -- rows before 2026-11-30 hold an md5: dedupe compares columns, never keys)
   event_id VARCHAR,                   -- as sent; NULL when the source had none
   user_id VARCHAR NOT NULL,
@@ -49,8 +49,21 @@ ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS user_no BIGINT;
 ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS stream_no BIGINT;
 ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS video_no INTEGER;
 
+-- An accepted event's event_key, unique in raw.player_events: the eventId within its UTC date when sent,
+-- else the content, as two 64-bit hashes of different orders (only uniqueness matters: duplicates are
+-- found by comparing columns). position_key is the position with -0.0 read as 0.0. Used by ingest
+-- (sql/events/classify-rows.sql) and by the lake replay, which computes the key again from a lake file's
+-- columns (Parquet keeps a UHUGEINT as a DOUBLE, so the lake's copy of the key has lost digits).
+-- A macro is expanded in place: the statements that use it run as if the expression were written there.
+CREATE OR REPLACE MACRO raw.event_key(event_id, event_date, user_id, session_id, video_id, event_type, event_at, position_key) AS
+    CASE WHEN event_id IS NOT NULL
+         THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
+         ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, position_key) AS UHUGEINT) << 64)
+              | hash(position_key, event_at, event_type, video_id, session_id, user_id, 'content')
+    END;
+
 -- A number for every user, (user, sessionId) stream and video of the accepted events, given once by
--- ingest (extract/events/assign-event-numbers.sql) and never changed. The engagement mart sorts and
+-- ingest (sql/events/assign-event-numbers.sql) and never changed. The engagement mart sorts and
 -- groups every event by these integers instead of the id strings, and looks the strings up once per
 -- row at the end (docs/benchmarks.md: this is what brings the build past 1.5 M events/s). Unique on
 -- each column by construction (tests/events/event-numbers.test.ts checks it).
@@ -98,7 +111,7 @@ CREATE TABLE IF NOT EXISTS meta.player_event_files (
 -- Unique on (user_id, session_id) by construction (ingest inserts only streams not listed yet), with no
 -- PRIMARY KEY: DuckDB maintains a key's index row by row, and emptying 2.5 M keyed rows (the first
 -- build after ingesting 100 M events) took 139 s on one core; without the key it takes well under a second.
--- (Data dirs created with the key get the table without it at start-up: extract/events/event-numbers.ts.)
+-- (Data dirs created with the key get the table without it at start-up: warehouse/upgrade-event-tables.ts.)
 CREATE TABLE IF NOT EXISTS meta.engagement_pending_streams (
   user_id VARCHAR NOT NULL,
   session_id VARCHAR NOT NULL

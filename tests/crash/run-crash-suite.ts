@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { compareFingerprints, fingerprint, type Fingerprint } from './data-dir-fingerprint.ts';
 import { TEST_CONFIG_PATH } from '../support/test-config.ts';
-import { countTrace, describeScenario, planScenarios, WALL_CLOCK, type ReferenceRun, type RunMode, type Scenario } from './kill-plan.ts';
+import { countTrace, describeScenario, drawScenarios, WALL_CLOCK, type ReferenceRun, type RunMode, type Scenario } from './kill-points.ts';
 
 /**
  * The crash suite (`npm run test:crash`): `pipeline run --demo` against the built-in simulator, killed
@@ -52,7 +52,7 @@ interface Options {
   readonly size: Size;
   readonly jobs: number;
   readonly scenario?: number[];
-  /** One kill given directly (`<point>:<n>`, or `wall-clock:<ms>`), instead of the seed's plan. */
+  /** One kill given directly (`<point>:<n>`, or `wall-clock:<ms>`), instead of the seed's draw. */
   readonly at?: { point: string; value: number; mode: RunMode; thenAt?: string };
   readonly keep: boolean;
 }
@@ -259,7 +259,7 @@ async function main(): Promise<number> {
     const reference = await referenceRuns(workRoot, configPath, options.size, log);
     passed += 1;
     log('ok   reference: an uninterrupted run, and a second one on top of it, give the same results and break no invariant');
-    const all = planScenarios(options.seed, reference.runs);
+    const all = drawScenarios(options.seed, reference.runs);
     const scenarios = options.at ? [directScenario(options.at)] : options.scenario === undefined ? all : all.filter((scenario) => options.scenario!.includes(scenario.index));
     if (scenarios.length === 0) throw new Error(`--scenario ${options.scenario?.join(',')}: seed ${options.seed} has scenarios 0..${all.length - 1}`);
     log(`${scenarios.length} kill scenario(s):`);

@@ -45,6 +45,21 @@ describe('publish', () => {
         { table_name: 'marts.evens', row_count: '45000' },
         { table_name: 'marts.numbers', row_count: '90000' },
       ]);
+      // meta.published_tables as sql/schema/00_meta.sql defines it (its one definition): columns, types, NOT NULL, COMMENT.
+      expect(
+        await analyst.rows(
+          "SELECT column_name, data_type, is_nullable FROM duckdb_columns() WHERE schema_name = 'meta' AND table_name = 'published_tables' ORDER BY column_index",
+        ),
+      ).toEqual([
+        { column_name: 'table_name', data_type: 'VARCHAR', is_nullable: false },
+        { column_name: 'row_count', data_type: 'BIGINT', is_nullable: false },
+        { column_name: 'run_id', data_type: 'VARCHAR', is_nullable: false },
+        { column_name: 'as_of_date', data_type: 'DATE', is_nullable: false },
+        { column_name: 'published_at', data_type: 'TIMESTAMP', is_nullable: false },
+      ]);
+      expect(await analyst.scalar("SELECT comment FROM duckdb_tables() WHERE table_name = 'published_tables'")).toBe(
+        'One row per mart in this file: its row count when published, and which run published it.',
+      );
       expect(await analyst.scalar("SELECT comment FROM duckdb_tables() WHERE table_name = 'numbers'")).toBe('Numbers.');
       expect(await analyst.scalar("SELECT comment FROM duckdb_columns() WHERE table_name = 'numbers' AND column_name = 'doubled_n'")).toBe('Twice the number.');
       expect(await analyst.scalar("SELECT meta.setting('as_of_date')")).toBe('2025-06-30');

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountProgress } from '../../extract/brightcove/account-context.ts';
-import { AnalyticsExtractor, newFetchId, planReportWindows, WindowFailedError } from '../../extract/brightcove/analytics.ts';
+import { AnalyticsExtractor, newFetchId, reportWindows, WindowFailedError } from '../../extract/brightcove/analytics.ts';
 import { datesOf } from '../../extract/brightcove/date-windows.ts';
-import { VIDEO_DAILY_FIELDS } from '../../extract/brightcove/settings.ts';
+import { VIDEO_DAILY_FIELDS } from '../../extract/brightcove/api-constants.ts';
 import { HttpClient, RequestFailedError, type BearerAuth } from '../../extract/http.ts';
 import { Lander } from '../../extract/land.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
@@ -26,7 +26,7 @@ import { startScriptedServer, type FixedReply, type ReceivedRequest, type Script
 const config = loadTestConfig();
 const ACCOUNT = config.accounts.find((account) => account.slug === 'neo')!;
 const AS_OF = '2025-06-30';
-const SETTINGS = { ...config.extract, history_start_date: '2025-06-01' };
+const EXTRACT_CONFIG = { ...config.extract, history_start_date: '2025-06-01' };
 const DAILY_FIELDS = VIDEO_DAILY_FIELDS.join(',');
 
 let server: ScriptedServer;
@@ -54,7 +54,7 @@ function reportFor(request: ReceivedRequest, options: { count?: (days: number) =
   return { status: 200, body: { item_count: options.count ? options.count(days.length) : items.length, items: page } };
 }
 
-function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] = {}, maxAttempts = 1, settings = SETTINGS): AnalyticsExtractor {
+function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] = {}, maxAttempts = 1, extractConfig = EXTRACT_CONFIG): AnalyticsExtractor {
   const client = new HttpClient({ policy: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2, timeoutMs: 5_000 } });
   http = client;
   const progress: AccountProgress = {
@@ -74,7 +74,7 @@ function extractor(options: ConstructorParameters<typeof AnalyticsExtractor>[1] 
       lander,
       cmsOrigin: server.url,
       analyticsOrigin: server.url,
-      settings,
+      extractConfig,
       asOfDate: AS_OF,
       progress,
       cmsRequestsPerSecond: 1000,
@@ -129,7 +129,7 @@ afterEach(async () => {
 
 describe('a run', () => {
   it('plans the settled window then the trailing one, per report', async () => {
-    const tasks = await extractor().plan();
+    const tasks = await extractor().windowTasks();
     expect(tasks).toEqual([
       { source: 'analytics_video_daily', window: { from: '2025-06-01', to: '2025-06-23' } },
       { source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } },
@@ -143,7 +143,7 @@ describe('a run', () => {
   it("plans with the fixture's window and trailing days", async () => {
     // 31-day windows from 04-01: 04-01..05-01 (30 + 1 days), 05-02..06-01, then 06-02 up to the day
     // before the 7 trailing days 06-24..06-30
-    const tasks = await extractor({}, 1, { ...config.extract, history_start_date: '2025-04-01' }).plan();
+    const tasks = await extractor({}, 1, { ...config.extract, history_start_date: '2025-04-01' }).windowTasks();
     expect(tasks.filter((task) => task.source === 'analytics_video_daily').map((task) => `${task.window.from}..${task.window.to}`)).toEqual([
       '2025-04-01..2025-05-01',
       '2025-05-02..2025-06-01',
@@ -155,7 +155,7 @@ describe('a run', () => {
   it('with no trailing days, plans only settled windows', async () => {
     // 0 trailing days: 06-01..06-30 settled, no trailing window; final days (up to 06-30 − 3 − 1 =
     // 06-26) and provisional ones (06-27..06-30) are asked in separate windows.
-    const tasks = await extractor({}, 1, { ...SETTINGS, trailing_refetch_days: 0 }).plan();
+    const tasks = await extractor({}, 1, { ...EXTRACT_CONFIG, trailing_refetch_days: 0 }).windowTasks();
     expect(tasks).toEqual(
       (['analytics_video_daily', 'analytics_video_device_daily', 'analytics_video_browser_daily'] as const).flatMap((source) => [
         { source, window: { from: '2025-06-01', to: '2025-06-26' } },
@@ -201,7 +201,7 @@ describe('a run', () => {
   it('never asks again for days a completed reconciled fetch covered', async () => {
     server.script((request) => reportFor(request));
     await extractor().run();
-    expect((await extractor().plan()).map((task) => `${task.source} ${task.window.from}..${task.window.to}`)).toEqual([
+    expect((await extractor().windowTasks()).map((task) => `${task.source} ${task.window.from}..${task.window.to}`)).toEqual([
       'analytics_video_daily 2025-06-24..2025-06-30',
       'analytics_video_device_daily 2025-06-24..2025-06-30',
       'analytics_video_browser_daily 2025-06-24..2025-06-30',
@@ -215,7 +215,7 @@ describe('a run', () => {
       { source: 'analytics_video_daily', window: { from: '2025-06-24', to: '2025-06-30' } },
     ]);
     await expect(extractor().run([{ source: 'analytics_video_daily', window: { from: '2025-06-01', to: '2025-06-23' } }])).rejects.toThrow(RequestFailedError);
-    expect((await extractor().plan()).filter((task) => task.source === 'analytics_video_daily')).toHaveLength(2);
+    expect((await extractor().windowTasks()).filter((task) => task.source === 'analytics_video_daily')).toHaveLength(2);
   });
 });
 
@@ -230,7 +230,7 @@ describe('history start and window sizing', () => {
         ('1', '13', '{"id": "13", "created_at": "2019-01-01T00:00:00.000Z"}', 'x', now()::TIMESTAMP, 'r', 'f')`,
     );
     try {
-      const tasks = await extractor().plan();
+      const tasks = await extractor().windowTasks();
       expect(tasks.map((task) => `${task.source} ${task.window.from}..${task.window.to}`)).toEqual([
         'analytics_video_daily 2025-05-20..2025-06-23',
         'analytics_video_daily 2025-06-24..2025-06-30',
@@ -246,9 +246,9 @@ describe('history start and window sizing', () => {
 
   it('sizes windows by catalog size × days within 900,000 rows, exactly at the budget and one video past it', () => {
     const plan = (videos: number, source: 'analytics_video_daily' | 'analytics_video_device_daily' | 'analytics_video_browser_daily') =>
-      planReportWindows({
+      reportWindows({
         source,
-        settings: { ...config.extract, history_start_date: '2025-01-01' },
+        extractConfig: { ...config.extract, history_start_date: '2025-01-01' },
         asOf: '2025-01-19', // trailing 01-13..01-19, settled 01-01..01-12
         createdDays: Array.from({ length: videos }, () => '2025-01-01'),
         dataFrom: '2011-01-01',
@@ -270,9 +270,9 @@ describe('history start and window sizing', () => {
 
   it('without a catalog, sizes by the most rows per day seen before; with neither, by analytics_window_days', () => {
     const plan = (seenRowsPerDay: number | undefined) =>
-      planReportWindows({
+      reportWindows({
         source: 'analytics_video_daily',
-        settings: { ...config.extract, history_start_date: '2025-01-01' },
+        extractConfig: { ...config.extract, history_start_date: '2025-01-01' },
         asOf: '2025-03-31', // settled 01-01..03-24 (83 days)
         createdDays: undefined,
         dataFrom: '2011-01-01',
@@ -292,7 +292,7 @@ describe('history start and window sizing', () => {
         ? { status: 200, body: { reconciled_from: '2025-05-25', reconciled_to: '2025-06-26' } }
         : { status: 404, body: [{ error_code: 'NOT_FOUND', message: 'Requested resource does not exist' }] },
     );
-    const tasks = await extractor().plan();
+    const tasks = await extractor().windowTasks();
     expect(server.received.map((request) => request.path)).toEqual([
       `/v1/data/status?accounts=${ACCOUNT.account_id}&dimensions=video%2Cdate%2Cdevice_type`,
       `/v1/data/status?accounts=${ACCOUNT.account_id}&dimensions=video%2Cdate%2Cbrowser_type`,
@@ -308,7 +308,7 @@ describe('history start and window sizing', () => {
       { source: 'analytics_video_daily', state_value: '2011-01-01' },
       { source: 'analytics_video_device_daily', state_value: '2025-05-25' },
     ]);
-    await extractor().plan();
+    await extractor().windowTasks();
     expect(server.received).toHaveLength(2); // kept: not asked again
   });
 });

@@ -6,7 +6,7 @@ import {
   formatWindow,
   halves,
   isSettledForReconciled,
-  planAnalyticsWindows,
+  analyticsWindows,
   uncoveredParts,
 } from '../../extract/brightcove/date-windows.ts';
 
@@ -37,14 +37,14 @@ describe('date arithmetic', () => {
   });
 });
 
-describe('planAnalyticsWindows at its edges', () => {
+describe('analyticsWindows at its edges', () => {
   it('plans nothing when as-of is before the history start', () => {
-    expect(planAnalyticsWindows('2025-01-01', '2024-12-31', 31, 7)).toStrictEqual({ settled: [], trailing: undefined });
+    expect(analyticsWindows('2025-01-01', '2024-12-31', 31, 7)).toStrictEqual({ settled: [], trailing: undefined });
   });
 
   it('plans just the trailing day when as-of is the history start', () => {
     // trailing from max(2025-01-01, 2025-01-01 + 1 - 7) = 2025-01-01; nothing settled before it
-    expect(planAnalyticsWindows('2025-01-01', '2025-01-01', 31, 7)).toStrictEqual({
+    expect(analyticsWindows('2025-01-01', '2025-01-01', 31, 7)).toStrictEqual({
       settled: [],
       trailing: { from: '2025-01-01', to: '2025-01-01' },
     });
@@ -52,7 +52,7 @@ describe('planAnalyticsWindows at its edges', () => {
 
   it('clips the trailing window at the history start', () => {
     // 2025-01-03 + 1 - 7 = 2024-12-28, before the start: the trailing window is 01-01..01-03
-    expect(planAnalyticsWindows('2025-01-01', '2025-01-03', 31, 7)).toStrictEqual({
+    expect(analyticsWindows('2025-01-01', '2025-01-03', 31, 7)).toStrictEqual({
       settled: [],
       trailing: { from: '2025-01-01', to: '2025-01-03' },
     });
@@ -60,7 +60,7 @@ describe('planAnalyticsWindows at its edges', () => {
 
   it('with no trailing days, settles every day up to as-of', () => {
     // windows of 7 from 01-01: 01-01..01-07, then 01-08..01-10 (cut at as-of)
-    expect(planAnalyticsWindows('2025-01-01', '2025-01-10', 7, 0)).toStrictEqual({
+    expect(analyticsWindows('2025-01-01', '2025-01-10', 7, 0)).toStrictEqual({
       settled: [
         { from: '2025-01-01', to: '2025-01-07' },
         { from: '2025-01-08', to: '2025-01-10' },
@@ -71,7 +71,7 @@ describe('planAnalyticsWindows at its edges', () => {
 
   it('keeps a last settled window of a single day', () => {
     // as-of 02-08 with 7 trailing days: trailing 02-02..02-08, last settled day 02-01 = a window start
-    expect(planAnalyticsWindows('2025-01-01', '2025-02-08', 31, 7)).toStrictEqual({
+    expect(analyticsWindows('2025-01-01', '2025-02-08', 31, 7)).toStrictEqual({
       settled: [
         { from: '2025-01-01', to: '2025-01-31' },
         { from: '2025-02-01', to: '2025-02-01' },
@@ -82,7 +82,7 @@ describe('planAnalyticsWindows at its edges', () => {
 
   it('settles one more day when the trailing window is one day shorter', () => {
     // 6 trailing days: 02-03..02-08; settled 01-01..01-31 and 02-01..02-02
-    expect(planAnalyticsWindows('2025-01-01', '2025-02-08', 31, 6).settled.at(-1)).toEqual({ from: '2025-02-01', to: '2025-02-02' });
+    expect(analyticsWindows('2025-01-01', '2025-02-08', 31, 6).settled.at(-1)).toEqual({ from: '2025-02-01', to: '2025-02-02' });
   });
 });
 

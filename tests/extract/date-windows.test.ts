@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { daysIn, halves, isSettledForReconciled, planAnalyticsWindows, uncoveredParts } from '../../extract/brightcove/date-windows.ts';
+import { daysIn, halves, isSettledForReconciled, analyticsWindows, uncoveredParts } from '../../extract/brightcove/date-windows.ts';
 
 describe('analytics date windows', () => {
   it('aligns windows on the history start and ends them where the trailing window begins', () => {
-    const plan = planAnalyticsWindows('2025-01-01', '2025-06-30', 31, 7);
+    const plan = analyticsWindows('2025-01-01', '2025-06-30', 31, 7);
     expect(plan.trailing).toEqual({ from: '2025-06-24', to: '2025-06-30' });
     expect(plan.settled[0]).toEqual({ from: '2025-01-01', to: '2025-01-31' });
     expect(plan.settled.at(-1)).toEqual({ from: '2025-06-05', to: '2025-06-23' });
     const days = plan.settled.reduce((sum, window) => sum + daysIn(window), 0) + daysIn(plan.trailing!);
     expect(days).toBe(181); // every day from 2025-01-01 to 2025-06-30 exactly once
     // The next day the settled windows keep their boundaries.
-    const next = planAnalyticsWindows('2025-01-01', '2025-07-01', 31, 7);
+    const next = analyticsWindows('2025-01-01', '2025-07-01', 31, 7);
     expect(next.settled.slice(0, -1)).toEqual(plan.settled.slice(0, -1));
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { countAtOrBefore, planReportWindows } from '../../extract/brightcove/analytics.ts';
+import { countAtOrBefore, reportWindows } from '../../extract/brightcove/analytics.ts';
 import { generateDataset } from '../../simulator/dataset.ts';
 import { analyticsHistoryStart, analyticsRange, fixedWindows, sizeWindows } from '../../extract/brightcove/date-windows.ts';
-import { ANALYTICS_REPORTS, ANALYTICS_ROW_CAP, ANALYTICS_WINDOW_ROW_BUDGET, DOCUMENTED_DATA_FROM, type AnalyticsSource } from '../../extract/brightcove/settings.ts';
+import { ANALYTICS_REPORTS, ANALYTICS_ROW_CAP, ANALYTICS_WINDOW_ROW_BUDGET, DOCUMENTED_DATA_FROM, type AnalyticsSource } from '../../extract/brightcove/api-constants.ts';
 import { loadTestConfig } from '../support/test-config.ts';
 
 /**
@@ -119,9 +119,9 @@ describe("the demo's first run", () => {
     for (const account of dataset.accounts) {
       const createdDays = dataset.videos[account.id]!.filter((video) => video.state !== 'DELETED').map((video) => video.created_at.slice(0, 10)).sort();
       for (const source of Object.keys(ANALYTICS_REPORTS) as AnalyticsSource[]) {
-        requests += planReportWindows({
+        requests += reportWindows({
           source,
-          settings: loadTestConfig().extract,
+          extractConfig: loadTestConfig().extract,
           asOf: '2026-11-30',
           createdDays,
           dataFrom: DOCUMENTED_DATA_FROM[source],

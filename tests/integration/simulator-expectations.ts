@@ -147,10 +147,10 @@ export function multiYearRows(expected: Expectations, config: Readonly<Reelhouse
   );
   const rows: Array<ServedDay & { channel: string }> = [];
   for (const day of expected.daily.values()) {
-    const channel = accounts.get(day.accountId);
-    if (channel === undefined || !expected.cache.has(videoKey(day.accountId, day.videoId))) continue;
+    const accountName = accounts.get(day.accountId);
+    if (accountName === undefined || !expected.cache.has(videoKey(day.accountId, day.videoId))) continue;
     if (!years.includes(Number(day.date.slice(0, 4)))) continue;
-    rows.push({ ...day, channel });
+    rows.push({ ...day, channel: accountName });
   }
   const order = (row: ServedDay & { channel: string }) => [row.channel, row.accountId, row.videoId, row.date];
   return rows.sort((a, b) => compareTuples(order(a), order(b)));

@@ -1,30 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { countTrace, KILL_PLAN, planScenarios, spreadOccurrences, seededRandom, WALL_CLOCK, type ReferenceRun, type RunMode } from './kill-plan.ts';
+import { countTrace, KILL_POINTS, drawScenarios, spreadOccurrences, seededRandom, WALL_CLOCK, type ReferenceRun, type RunMode } from './kill-points.ts';
 
-/** The crash suite's kill plan: deterministic per seed, spread over the run, loud about points that vanished. */
+/** The crash suite's kill scenarios: deterministic per seed, spread over the run, loud about points that vanished. */
 
 function references(count: number): Record<RunMode, ReferenceRun> {
-  const counts = new Map(KILL_PLAN.map((entry) => [entry.point, count]));
+  const counts = new Map(KILL_POINTS.map((entry) => [entry.point, count]));
   return { fresh: { counts, durationMs: 10_000 }, rerun: { counts, durationMs: 4_000 } };
 }
 
-describe('kill plan', () => {
+describe('kill scenarios', () => {
   it('gives the same scenarios for the same seed, and other passes for another seed', () => {
-    const plan = planScenarios(7, references(200));
-    expect(planScenarios(7, references(200))).toEqual(plan);
-    expect(planScenarios(8, references(200))).not.toEqual(plan);
-    expect(plan.map((scenario) => scenario.index)).toEqual(plan.map((_, index) => index));
+    const scenarios = drawScenarios(7, references(200));
+    expect(drawScenarios(7, references(200))).toEqual(scenarios);
+    expect(drawScenarios(8, references(200))).not.toEqual(scenarios);
+    expect(scenarios.map((scenario) => scenario.index)).toEqual(scenarios.map((_, index) => index));
   });
 
   it('kills at 20 or more places, including every stage the brief names, on first and later runs', () => {
-    const plan = planScenarios(1, references(50));
-    expect(plan.length).toBeGreaterThanOrEqual(20);
-    const points = new Set(plan.map((scenario) => scenario.point));
+    const scenarios = drawScenarios(1, references(50));
+    expect(scenarios.length).toBeGreaterThanOrEqual(20);
+    const points = new Set(scenarios.map((scenario) => scenario.point));
     for (const point of ['oauth:token-received', 'analytics:page-received', 'land:parquet-renamed', 'build:model-uncommitted', 'export:temp-written', 'distribute:temp-written', 'publish:temp-written', 'publish:renamed', WALL_CLOCK]) {
       expect(points.has(point), point).toBe(true);
     }
-    expect(plan.some((scenario) => scenario.mode === 'rerun')).toBe(true);
-    for (const scenario of plan.filter((s) => s.point === WALL_CLOCK)) {
+    expect(scenarios.some((scenario) => scenario.mode === 'rerun')).toBe(true);
+    for (const scenario of scenarios.filter((s) => s.point === WALL_CLOCK)) {
       const duration = scenario.mode === 'fresh' ? 10_000 : 4_000;
       expect(scenario.delayMs).toBeGreaterThanOrEqual(duration * 0.1);
       expect(scenario.delayMs).toBeLessThanOrEqual(duration * 0.6);
@@ -47,8 +47,8 @@ describe('kill plan', () => {
   });
 
   it('keeps a scenario for a point no uninterrupted run passes, so it fails instead of vanishing', () => {
-    const plan = planScenarios(1, { fresh: { counts: new Map(), durationMs: 1000 }, rerun: { counts: new Map(), durationMs: 1000 } });
-    expect(plan.find((scenario) => scenario.point === 'publish:renamed')?.occurrence).toBe(1);
+    const scenarios = drawScenarios(1, { fresh: { counts: new Map(), durationMs: 1000 }, rerun: { counts: new Map(), durationMs: 1000 } });
+    expect(scenarios.find((scenario) => scenario.point === 'publish:renamed')?.occurrence).toBe(1);
   });
 
   it('counts a trace file', () => {

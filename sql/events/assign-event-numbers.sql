@@ -2,7 +2,7 @@
 -- (user_id, session_id, video_id): an id seen before keeps its number, a new one gets the next number
 -- after the largest given (in id order within one load, so the same files loaded in the same order get
 -- the same numbers: the crash suite compares data dirs row by row). Run by
--- extract/events/event-numbers.ts inside the transaction that loads those events, so a number exists
+-- warehouse/event-numbers.ts (for ingest and the lake replay) inside the transaction that loads those events, so a number exists
 -- exactly when its events are committed.
 -- Leaves this load's ids with their numbers in three temp tables (event_user_numbers,
 -- event_stream_numbers, event_video_numbers) for the caller to join to the load's events: their size is

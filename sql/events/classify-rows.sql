@@ -212,13 +212,8 @@ SELECT
     CAST(NULL AS VARCHAR)                                     AS raw_text,
     'accepted'                                                AS outcome,
     CAST(NULL AS VARCHAR)                                     AS reason,
-    -- Unique in raw.player_events: the eventId within its UTC date when sent, else the content, as two
-    -- 64-bit hashes of different orders (only uniqueness matters: duplicates are found by comparing columns).
-    CASE WHEN event_id IS NOT NULL
-         THEN (CAST(hash('id', event_date, event_id) AS UHUGEINT) << 64) | hash(event_id, event_date, 'id')
-         ELSE (CAST(hash(user_id, session_id, video_id, event_type, event_at, position_key) AS UHUGEINT) << 64)
-              | hash(position_key, event_at, event_type, video_id, session_id, user_id, 'content')
-    END                                                       AS event_key,
+    -- unique in raw.player_events (sql/schema/20_events.sql)
+    raw.event_key(event_id, event_date, user_id, session_id, video_id, event_type, event_at, position_key) AS event_key,
     event_id, user_id, session_id, video_id, first_sent.event_name AS event_name, event_type, event_at,
     first_sent.position_s AS position_s, first_sent.video_duration_s AS video_duration_s, event_date,
     CAST(getvariable('ingest_load_id') AS BIGINT)             AS load_id,

@@ -1,4 +1,4 @@
-import type { Warehouse } from '../../warehouse/duckdb.ts';
+import type { Warehouse } from './duckdb.ts';
 import { numberUnnumberedEvents } from './event-numbers.ts';
 
 /**

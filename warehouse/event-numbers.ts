@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Warehouse } from '../../warehouse/duckdb.ts';
+import type { Warehouse } from './duckdb.ts';
 
 /**
  * The numbers of users, (user, sessionId) streams and videos (raw.player_event_users, _streams,
  * _videos): the engagement mart sorts and groups by them instead of the id strings.
  */
 
-const ASSIGN_SQL = readFileSync(join(import.meta.dirname, 'assign-event-numbers.sql'), 'utf8');
+const ASSIGN_SQL = readFileSync(join(import.meta.dirname, '..', 'sql', 'events', 'assign-event-numbers.sql'), 'utf8');
 
 /**
  * Numbers the ids of `eventsQuery` (columns user_id, session_id, video_id) that have no number yet,

@@ -1,5 +1,5 @@
 /**
- * Where the crash suite kills `pipeline run`, chosen from a seed. The places are fixed (KILL_PLAN);
+ * Where the crash suite kills `pipeline run`, chosen from a seed. The places are fixed (KILL_POINTS);
  * the seed picks WHICH pass of each point (stratified over how often an uninterrupted run passes it,
  * so the kills of one point are spread over the run) and the delays of the wall-clock kills. Same
  * seed and same reference counts, same scenarios: a failure is replayed with `--seed S --scenario I`.
@@ -9,7 +9,7 @@ import { seededRandom } from '../../extract/events/seeded-random.ts';
 /** A fresh data dir (first run ever) or a copy of a finished one (a later, incremental run). */
 export type RunMode = 'fresh' | 'rerun';
 
-export interface PlannedKill {
+export interface KillPoint {
   /** A crashPoint name, or 'wall-clock' for a SIGKILL sent from outside after a delay. */
   readonly point: string;
   readonly mode: RunMode;
@@ -27,7 +27,7 @@ export type WarehouseDamage = 'lost' | 'corrupt';
 
 export const WALL_CLOCK = 'wall-clock';
 
-export const KILL_PLAN: readonly PlannedKill[] = [
+export const KILL_POINTS: readonly KillPoint[] = [
   { point: 'lock:writing', mode: 'fresh', kills: 1, moment: 'taking the data dir lock: holder written, lock not yet in place' },
   { point: 'session:opened', mode: 'fresh', kills: 1, moment: 'schema applied, run row written, nothing extracted' },
   { point: 'oauth:token-received', mode: 'fresh', kills: 1, moment: 'during the token fetch: token issued, never used' },
@@ -100,10 +100,10 @@ export function spreadOccurrences(count: number, kills: number, random: () => nu
  * The scenarios of a seed. A point an uninterrupted run never passes still gets a scenario (occurrence
  * 1), which then fails as "never reached": a moved or deleted crashPoint call must not go unnoticed.
  */
-export function planScenarios(seed: number, references: Readonly<Record<RunMode, ReferenceRun>>, plan: readonly PlannedKill[] = KILL_PLAN): Scenario[] {
+export function drawScenarios(seed: number, references: Readonly<Record<RunMode, ReferenceRun>>, points: readonly KillPoint[] = KILL_POINTS): Scenario[] {
   const random = seededRandom(seed);
   const scenarios: Scenario[] = [];
-  for (const entry of plan) {
+  for (const entry of points) {
     const reference = references[entry.mode];
     if (entry.point === WALL_CLOCK) {
       for (let kill = 0; kill < entry.kills; kill += 1) {
