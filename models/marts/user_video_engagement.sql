@@ -1,5 +1,13 @@
 -- marts.user_video_engagement: how one user watched one video, over all of their viewing sessions.
--- Grain: one row per (user_id, video_id).
+-- kind: incremental
+-- grain: user_id, video_id
+-- key: user_id, video_id
+-- scope: sql/scopes/user_video_engagement.sql
+-- input: scope_events
+-- narrow: stream_no
+-- slices: user_no, setting events_per_build_slice rows each, at most 12
+-- consumes: meta.engagement_pending_streams
+-- Rows: one row per (user_id, video_id).
 -- Why: the VideoAnalytics seed's output (one row per user + video), with the rules of
 -- docs/engagement-rules.md: viewing sessions (#viewing-sessions, 30-minute timeout), watched segments
 -- from the playing-state machine (#watched-segments), skips, clipping to the duration, unique seconds

@@ -1,5 +1,7 @@
 -- staging.analytics_video_browser_daily: Analytics API report rows (dimensions=video,date,browser_type), typed.
--- Grain: one row per (account_id, video_id, view_date, browser_type).
+-- kind: table
+-- grain: account_id, video_id, view_date, browser_type
+-- Rows: one row per (account_id, video_id, view_date, browser_type).
 -- Why: same rule as staging.analytics_video_daily: for every account and day, the rows of the latest
 -- completed fetch whose window covers that day, so re-fetched provisional days replace old numbers.
 -- A missing browser type becomes 'unknown' (it still counts, as 'other' in marts.daily_browser_views).

@@ -1,5 +1,7 @@
 -- staging.analytics_video_device_daily: Analytics API report rows (dimensions=video,date,device_type), typed.
--- Grain: one row per (account_id, video_id, view_date, device_type).
+-- kind: table
+-- grain: account_id, video_id, view_date, device_type
+-- Rows: one row per (account_id, video_id, view_date, device_type).
 -- Why: same rule as staging.analytics_video_daily: for every account and day, the rows of the latest
 -- completed fetch whose window covers that day, so re-fetched provisional days replace old numbers.
 -- A missing device type becomes 'unknown' (it still counts, in the "other" bucket of the marts).
