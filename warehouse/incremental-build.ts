@@ -150,6 +150,22 @@ async function rowsPerSlice(warehouse: Warehouse, spec: IncrementalSpec): Promis
   return value;
 }
 
+function restrictInput(inputBody: string, conditions: readonly string[]): string {
+  return conditions.length === 0 ? inputBody : `SELECT * FROM (\n${inputBody}\n) AS unrestricted_input\nWHERE ${conditions.join('\n  AND ')}`;
+}
+
+function sliceCondition(spec: IncrementalSpec, slice: SliceRange | null): string[] {
+  return slice === null || spec.slices === undefined ? [] : [`${spec.slices.column} BETWEEN ${slice.first} AND ${slice.last}`];
+}
+
+/** The rules' query of a full build over one slice (what a build runs per slice; for profiling). */
+export function rulesOverSlice(name: string, sql: string, spec: IncrementalSpec, slice: SliceRange | null): string {
+  const parts = incrementalParts(name, sql, name);
+  const input = parts.chain.steps.find((step) => step.name === spec.input);
+  if (input === undefined) throw new Error(`${name}: the header's input step "${spec.input}" is not a step of the rows' query`);
+  return renderChain(parts.chain, new Map([[spec.input, restrictInput(input.body, sliceCondition(spec, slice))]]));
+}
+
 /**
  * Builds an incremental model in the caller's transaction. Temporary tables of the build are named
  * after the model's table and dropped at the end.
@@ -191,10 +207,7 @@ export async function buildIncremental(warehouse: Warehouse, model: IncrementalM
       conditions.push(`(${keyList}) IN (SELECT (${keyList}) FROM ${scopeTable})`);
     }
   }
-  const restrictedInput = (extra: readonly string[]) => {
-    const all = [...conditions, ...extra];
-    return all.length === 0 ? inputBody : `SELECT * FROM (\n${inputBody}\n) AS unrestricted_input\nWHERE ${all.join('\n  AND ')}`;
-  };
+  const restrictedInput = (extra: readonly string[]) => restrictInput(inputBody, [...conditions, ...extra]);
   const inputChain = (extra: readonly string[], tail: string) =>
     renderChain({ ...chainUpTo(parts.chain, spec.input), tail }, new Map([[spec.input, restrictedInput(extra)]]));
 
@@ -228,9 +241,8 @@ export async function buildIncremental(warehouse: Warehouse, model: IncrementalM
       await warehouse.run(`DELETE FROM ${output.table} WHERE (${keyList}) IN (SELECT (${keyList}) FROM ${scopeTable})`);
     }
   }
-  const column = spec.slices?.column;
   for (const [index, slice] of slices.entries()) {
-    const rulesOverSlice = renderChain(parts.chain, new Map([[spec.input, restrictedInput(slice === null ? [] : [`${column} BETWEEN ${slice.first} AND ${slice.last}`])]]));
+    const rulesOverSlice = renderChain(parts.chain, new Map([[spec.input, restrictedInput(sliceCondition(spec, slice))]]));
     const rows = full ? rulesOverSlice : `SELECT * FROM (\n${rulesOverSlice}\n) AS slice_rows SEMI JOIN ${scopeTable} USING (${keyList})`;
     await warehouse.run(`CREATE OR REPLACE TEMP TABLE ${parts.rowsTable} AS ${rows}`);
     for (const output of parts.outputs) {
