@@ -100,7 +100,12 @@ interface IncrementalModel {
 
 /** The scope query's text (a file of the repository). */
 export function scopeQuery(spec: IncrementalSpec): string {
-  return readFileSync(join(REPO_ROOT, spec.scope), 'utf8');
+  const file = spec.scopeFile ?? join(REPO_ROOT, spec.scope);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`The scope query ${spec.scope} cannot be read: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** The keys an incremental build would recompute now (what the scope query returns), in key order. */

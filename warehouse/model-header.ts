@@ -40,8 +40,10 @@ export interface SliceSpec {
 
 export interface IncrementalSpec {
   readonly key: readonly string[];
-  /** Path of the scope query, relative to the repository root. */
+  /** Path of the scope query, relative to the folder that holds models/ (the repository root). */
   readonly scope: string;
+  /** The scope query's file, resolved (discoverModels sets it). */
+  readonly scopeFile?: string;
   readonly input: string;
   readonly narrow?: string;
   readonly slices?: SliceSpec;

@@ -85,7 +85,10 @@ export function discoverModels(modelsDir = MODELS_DIR): Model[] {
     const sql = readFileSync(file, 'utf8');
     const name = `${layer}.${basename(file, '.sql')}`;
     const where = relative(process.cwd(), file);
-    const header = parseModelHeader(sql, where);
+    const parsed = parseModelHeader(sql, where);
+    const header: ModelHeader = parsed.incremental === undefined
+      ? parsed
+      : { ...parsed, incremental: { ...parsed.incremental, scopeFile: join(modelsDir, '..', parsed.incremental.scope) } };
     checkStatementMatchesKind(name, sql, header, where);
     // An incremental model's outputs beside its own table and its bookkeeping are written by the runner.
     const writes = header.incremental === undefined
