@@ -114,10 +114,11 @@ export async function scopeKeys(warehouse: Warehouse, spec: IncrementalSpec): Pr
   return warehouse.rows(`SELECT DISTINCT ${keyList} FROM (\n${scopeQuery(spec)}\n) ORDER BY ${keyList}`);
 }
 
+/** In the current catalog only: `plan` builds into a scratch catalog beside the working one. */
 async function tableExists(warehouse: Warehouse, table: string): Promise<boolean> {
   const [schema, name] = table.split('.');
   return Number(await warehouse.scalar(
-    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = ${sqlString(schema!)} AND table_name = ${sqlString(name!)} AND NOT temporary`,
+    `SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ${sqlString(schema!)} AND table_name = ${sqlString(name!)}`,
   )) > 0;
 }
 
@@ -129,7 +130,7 @@ async function tableExists(warehouse: Warehouse, table: string): Promise<boolean
 async function fingerprintOf(warehouse: Warehouse, model: IncrementalModel): Promise<string> {
   const views = await warehouse.rows<{ name: string; sql: string }>(
     `SELECT schema_name || '.' || view_name AS name, sql FROM duckdb_views()
-     WHERE NOT temporary AND list_contains(${sqlList(model.dependsOn)}, schema_name || '.' || view_name)
+     WHERE database_name = current_database() AND list_contains(${sqlList(model.dependsOn)}, schema_name || '.' || view_name)
      ORDER BY name`,
   );
   const settings = settingsRead(model.sql);
