@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applySchema } from '../../warehouse/bootstrap.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
+import { grainColumns } from '../../warehouse/model-grain.ts';
 import { parseModelHeader } from '../../warehouse/model-header.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
+import { openSession } from '../../warehouse/session.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 
 /** A repository-like tree: models/<layer>/<table>.sql and whatever else is given (e.g. sql/scopes/). */
 function repoTree(files: Record<string, string>): string {
@@ -35,6 +38,20 @@ describe('model headers', () => {
         consumes: ['meta.engagement_pending_streams'],
       },
     });
+  });
+
+  it("every declared grain names columns of the model's table (built on empty raw tables)", async () => {
+    const session = await openSession({ dataDir: mkdtempSync(join(tmpdir(), 'reelhouse-grains-')), config: loadTestConfig(), asOf: '2025-06-30', command: 'test' });
+    try {
+      const models = discoverModels();
+      await buildModels(session.warehouse, selectModels(models), session.runId);
+      for (const model of models) {
+        const columns = (await session.warehouse.rows<{ column_name: string }>(`DESCRIBE ${model.name}`)).map((row) => row.column_name);
+        expect(grainColumns(model.sql, columns), model.name).toEqual(model.header.grain);
+      }
+    } finally {
+      session.close();
+    }
   });
 
   it('reads the declaration block only, and says what is wrong with a bad one', () => {
