@@ -7,7 +7,7 @@ import type { IncrementalSpec } from './model-header.ts';
 import { chainUpTo, parseChain, renderChain, splitStatements, withoutLeadingComments, type Chain } from './sql-chain.ts';
 
 /**
- * The materialisation of an incremental model (docs/models.md#incremental-models). The file is a full
+ * The materialisation of an incremental model (docs/models.md#kinds). The file is a full
  * build that runs as is in the DuckDB CLI:
  *
  *   CREATE OR REPLACE TEMP TABLE <rows> AS WITH <the rules as named steps> SELECT * FROM final;
