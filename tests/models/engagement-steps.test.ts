@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModels, discoverModels, selectModels, type Model } from '../../warehouse/models.ts';
 import { rowsQuery, runStep, stepNames, stepQuery } from '../../warehouse/model-steps.ts';
 import type { PipelineSession } from '../../warehouse/session.ts';
-import { eventSession, ingestLines, stream } from '../events/harness.ts';
+import { buildEngagement, engagementRows, eventSession, ingestLines, stream } from '../events/harness.ts';
+import { randomStreams } from '../events/random-events.ts';
 
 /**
  * Step-level tests of marts.user_video_engagement (docs/models.md#step-tests): one named step of the
@@ -118,6 +119,21 @@ describe('the engagement mart as named steps', () => {
       // no CMS or reported duration: the largest position, 30 s, is the duration; the last segment ends
       // at 30 s >= 0.95 x 30 s = 28.5 s, so the second viewing session completes the video
       expect(sessions).toEqual([{ session_count: '2', completion_count: '1' }]);
+    } finally {
+      own.close();
+    }
+  });
+
+  it('run as it stands (a full build, as the DuckDB CLI runs it), the file gives the rows the runner builds', async () => {
+    const own: PipelineSession = await eventSession();
+    try {
+      await ingestLines(own, randomStreams(5, 40).events);
+      expect(await buildEngagement(own)).toMatchObject({ full: true });
+      const dailyWatch = () => own.warehouse.rows(`SELECT * FROM intermediate.user_video_daily_watch ORDER BY ALL`);
+      const byRunner = { mart: await engagementRows(own), daily: await dailyWatch() };
+      expect(byRunner.mart.length).toBeGreaterThan(20);
+      await own.warehouse.run(engagement.sql);
+      expect({ mart: await engagementRows(own), daily: await dailyWatch() }).toEqual(byRunner);
     } finally {
       own.close();
     }
