@@ -28,6 +28,7 @@ import { numberUnnumberedEvents } from '../warehouse/event-numbers.ts';
 import { ingestEvents } from '../extract/events/ingest-events.ts';
 import { sqlString } from '../warehouse/duckdb.ts';
 import { exportEngagement } from '../warehouse/export/engagement.ts';
+import { rulesOverSlice, type SliceRange } from '../warehouse/incremental-build.ts';
 import { buildModels, discoverModels, selectModels, type Model } from '../warehouse/models.ts';
 import { openSession } from '../warehouse/session.ts';
 
@@ -308,7 +309,8 @@ if (!values['skip-build']) {
   for (const build of builds) console.log(`           ${build.model.padEnd(36)} ${String(build.rowCount).padStart(10)} rows ${build.seconds.toFixed(2).padStart(7)} s`);
   const engagementSeconds = builds.filter((b) => /player_events|video_durations|engagement/.test(b.model)).reduce((s, b) => s + b.seconds, 0);
   console.log(`engagement models only: ${engagementSeconds.toFixed(2)} s = ${(events / engagementSeconds / 1e6).toFixed(2)} M events/s`);
-  console.log(`slices of users: ${String(await warehouse.scalar(`SELECT getvariable('engagement_slice_count')`))} (events_per_build_slice ${config.events.events_per_build_slice})`);
+  const engagementBuild = builds.find((build) => build.model === 'marts.user_video_engagement')?.incremental;
+  console.log(`slices of users: ${String(engagementBuild?.sliceCount)} (events_per_build_slice ${config.events.events_per_build_slice})`);
   console.log(`spilled: ${spillPeakBytes > 0 ? `yes, up to ${gib(spillPeakBytes)} in ${spillDir}` : 'no'}`);
   if (values['end-to-end']) {
     const written = await timed('export', events, () => exportEngagement(session));
@@ -320,7 +322,7 @@ if (!values['skip-build']) {
         ` CPU ${endToEnd.cpuSeconds.toFixed(2)} s, peak RSS of the process ${gib(peakRss())}`,
     );
   }
-  if (values.profile) await profileEngagementRules();
+  if (values.profile) await profileEngagementRules(engagementBuild?.slices[0] ?? null, engagementBuild?.sliceCount ?? 1);
 }
 if (values.incremental !== undefined) await ingestIncrement(Number(values.incremental));
 
@@ -341,17 +343,16 @@ function withUpstream(all: readonly Model[], chosen: readonly Model[]): Model[] 
 }
 
 /**
- * The engagement rules' statement (the temporary view the mart defines) once more, with DuckDB's JSON
+ * The engagement rules (the chain of steps the mart's file holds) once more, with DuckDB's JSON
  * profile: time per operator (summed over threads), heaviest first, so the figures say what bounds it.
  */
-async function profileEngagementRules(): Promise<void> {
+async function profileEngagementRules(firstSlice: SliceRange | null, slices: number): Promise<void> {
   const profileFile = join(root, 'engagement-profile.json');
   // a full rebuild's first slice of users (all events when they fit one slice)
-  await warehouse.run(`UPDATE engagement_build_mode SET is_full_rebuild = true`);
-  await warehouse.run(`SET VARIABLE engagement_full_rebuild = true; SET VARIABLE engagement_slice = 0`);
-  const slices = Number(await warehouse.scalar(`SELECT getvariable('engagement_slice_count')`));
+  const mart = discoverModels().find((model) => model.name === 'marts.user_video_engagement')!;
+  const rules = rulesOverSlice(mart.name, mart.sql, mart.header.incremental!, firstSlice);
   await warehouse.run(`PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = ${sqlString(profileFile)}`);
-  await warehouse.run(`CREATE OR REPLACE TEMP TABLE engagement_profiled AS SELECT * FROM engagement_rows`);
+  await warehouse.run(`CREATE OR REPLACE TEMP TABLE engagement_profiled AS ${rules}`);
   await warehouse.run(`PRAGMA disable_profiling; DROP TABLE engagement_profiled`);
   interface ProfileNode { operator_type?: string; operator_timing?: number; operator_cardinality?: number; extra_info?: Record<string, unknown>; children?: ProfileNode[] }
   const operators: Array<{ name: string; seconds: number; rows: number }> = [];

@@ -1,64 +1,38 @@
+import { headerComment } from './model-header.ts';
+
 /**
- * A model's grain (the columns that name one row), read from its header comment:
+ * A model's grain (the columns that name one row), as its header declares it (warehouse/model-header.ts,
+ * docs/models.md):
  *
- *   -- grain: account_id, video_id                       an exact list of columns, or
- *   -- Grain: one row per (account_id, video_id) and day  prose: the words that are columns of the table
+ *   -- grain: account_id, video_id
  *
- * Without a grain line, or when no word of it is a column, the first column is the key.
- * `plan` uses the grain to say which rows a model edit adds, removes or changes.
+ * `plan` uses the grain to say which rows a model edit adds, removes or changes; the derived checks
+ * test it for unique and not-null keys. Only the declared list counts (prose such as "one row per ..."
+ * is for the reader): a model without a `-- grain:` line falls back to its first column.
  */
 
-/** The header: the comment lines (and block comments) before the first statement. */
-export function headerComment(sql: string): string {
-  const lines: string[] = [];
-  let inBlock = false;
-  for (const line of sql.split('\n')) {
-    const trimmed = line.trim();
-    if (inBlock) {
-      lines.push(trimmed);
-      if (trimmed.includes('*/')) inBlock = false;
-    } else if (trimmed.startsWith('--') || trimmed === '') {
-      lines.push(trimmed);
-    } else if (trimmed.startsWith('/*')) {
-      lines.push(trimmed);
-      inBlock = !trimmed.includes('*/');
-    } else {
-      break;
-    }
-  }
-  return lines.join('\n');
-}
+export { headerComment };
 
-/** The text after `grain:` in the header, or undefined. */
+/** The text after `-- grain:` in the header, or undefined. */
 export function grainLine(sql: string): string | undefined {
-  const match = /^[\s\-*/]*grain\s*:\s*(.+)$/im.exec(headerComment(sql));
+  const match = /^(?:--|\/\*)?\s*grain\s*:\s*(.+?)\s*(?:\*\/)?$/m.exec(headerComment(sql));
   return match?.[1]?.trim();
 }
 
-function columnsNamedIn(text: string, known: ReadonlyMap<string, string>): string[] {
-  const grain: string[] = [];
-  for (const word of text.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []) {
-    const column = known.get(word);
-    if (column !== undefined && !grain.includes(column)) grain.push(column);
-  }
-  return grain;
-}
-
 /**
- * The grain columns of a model whose table has `columns` (in table order). In prose, a parenthesised
- * list wins; otherwise the columns named before the first `:`, `;` or `. ` (what follows is the why).
+ * The grain columns of a model whose table has `columns` (in table order), in the order declared.
+ * A declared column the table does not have is an error: the header and the SQL disagree.
  */
 export function grainColumns(sql: string, columns: readonly string[]): string[] {
   if (columns.length === 0) return [];
   const line = grainLine(sql);
-  if (line !== undefined) {
-    const known = new Map(columns.map((column) => [column.toLowerCase(), column]));
-    const parenthesised = /\(([^)]*)\)/.exec(line)?.[1];
-    const statement = line.split(/[:;]|\.(?:\s|$)/)[0] ?? line;
-    for (const text of [parenthesised, statement]) {
-      const grain = text === undefined ? [] : columnsNamedIn(text, known);
-      if (grain.length > 0) return grain;
+  if (line === undefined) return [columns[0]!];
+  const known = new Map(columns.map((column) => [column.toLowerCase(), column]));
+  return line.split(',').map((item) => {
+    const column = known.get(item.trim().toLowerCase());
+    if (column === undefined) {
+      throw new Error(`The grain names "${item.trim()}", which is not a column of the table (columns: ${columns.join(', ')})`);
     }
-  }
-  return [columns[0]!];
+    return column;
+  });
 }

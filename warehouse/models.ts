@@ -3,11 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Warehouse } from './duckdb.ts';
 import { crashPoint } from './crash-point.ts';
+import { BUILD_STATE_TABLE, buildIncremental, incrementalParts, scopeQuery, type IncrementalOutcome } from './incremental-build.ts';
+import { parseModelHeader, type ModelHeader } from './model-header.ts';
 
 /**
  * Models are plain SQL files, one table each: models/<layer>/<table>.sql builds <layer>.<table>.
- * Dependencies are read from the SQL itself (every schema-qualified name it mentions), so there is
- * no hand-kept list to drift from the code.
+ * Each declares in its header what it is (warehouse/model-header.ts, docs/models.md): a view or a
+ * table runs as the file says; an incremental model's materialisation is the runner's
+ * (warehouse/incremental-build.ts). Dependencies are read from the SQL itself (every schema-qualified
+ * name it mentions, its scope query's too) plus those the header declares, so there is no hand-kept
+ * list to drift from the code.
  */
 
 export const MODEL_LAYERS = ['staging', 'intermediate', 'marts'] as const;
@@ -28,6 +33,8 @@ export interface Model {
   readonly sources: readonly string[];
   /** Tables outside the models this one also writes (bookkeeping, e.g. meta.engagement_build_state). */
   readonly writes: readonly string[];
+  /** What the header declares: kind, grain, and for an incremental model key, scope and slices. */
+  readonly header: ModelHeader;
 }
 
 /** Removes comments and string literals so that names inside them are not taken as dependencies. */
@@ -77,13 +84,24 @@ export function discoverModels(modelsDir = MODELS_DIR): Model[] {
   const read = files.map(({ layer, file }) => {
     const sql = readFileSync(file, 'utf8');
     const name = `${layer}.${basename(file, '.sql')}`;
-    return { name, layer, file, sql, writes: writtenTables(sql).filter((table) => table !== name && !names.has(table)) };
+    const where = relative(process.cwd(), file);
+    const parsed = parseModelHeader(sql, where);
+    const header: ModelHeader = parsed.incremental === undefined
+      ? parsed
+      : { ...parsed, incremental: { ...parsed.incremental, scopeFile: join(modelsDir, '..', parsed.incremental.scope) } };
+    checkStatementMatchesKind(name, sql, header, where);
+    // An incremental model's outputs beside its own table and its bookkeeping are written by the runner.
+    const writes = header.incremental === undefined
+      ? writtenTables(sql)
+      : [...incrementalParts(name, sql, where).outputs.map((output) => output.table), BUILD_STATE_TABLE, ...header.incremental.consumes];
+    const readSql = header.incremental === undefined ? sql : `${sql}\n${scopeQuery(header.incremental)}`;
+    return { name, layer, file, sql, readSql, header, writes: [...new Set(writes)].filter((table) => table !== name && !names.has(table)).sort() };
   });
   // A table a model writes beside its own (e.g. intermediate.user_video_daily_watch) is that model's
   // output too: a model reading it depends on the model that writes it.
   const writers = new Map(read.flatMap((model) => model.writes.map((table) => [table, model.name] as const)));
-  return read.map(({ name, layer, file, sql, writes }) => {
-    const referenced = referencedTables(sql).filter((table) => table !== name);
+  return read.map(({ name, layer, file, sql, readSql, header, writes }) => {
+    const referenced = [...new Set([...referencedTables(readSql), ...header.dependsOn])].filter((table) => table !== name).sort();
     const writtenByOthers = referenced.map((table) => writers.get(table)).filter((writer): writer is string => writer !== undefined && writer !== name);
     return Object.freeze({
       name,
@@ -94,8 +112,19 @@ export function discoverModels(modelsDir = MODELS_DIR): Model[] {
       dependsOn: [...new Set([...referenced.filter((table) => names.has(table)), ...writtenByOthers])].sort(),
       sources: referenced.filter((table) => !names.has(table)),
       writes,
+      header,
     });
   });
+}
+
+/** A view model creates its view, a table or incremental model its table: the header and the SQL agree. */
+function checkStatementMatchesKind(name: string, sql: string, header: ModelHeader, where: string): void {
+  if (!header.declared) return;
+  const object = header.kind === 'view' ? 'VIEW' : 'TABLE';
+  const creates = new RegExp(`^\\s*CREATE\\s+OR\\s+REPLACE\\s+${object}\\s+${name.replace('.', '\\.')}\\s+AS\\b`, 'im');
+  if (!creates.test(stripCommentsAndStrings(sql))) {
+    throw new Error(`${where}: a model of kind ${header.kind} must contain "CREATE OR REPLACE ${object} ${name} AS ..." (docs/models.md)`);
+  }
 }
 
 /** Dependency order (Kahn), ties broken by layer then name so the order is stable across runs. */
@@ -183,6 +212,8 @@ export interface ModelBuild {
   readonly model: string;
   readonly rowCount: number;
   readonly seconds: number;
+  /** How an incremental model was built (full or incremental, scope, slices). */
+  readonly incremental?: IncrementalOutcome;
 }
 
 /**
@@ -199,9 +230,14 @@ export async function buildModels(
   for (const model of models) {
     const started = performance.now();
     let rowCount = 0;
+    let incremental: IncrementalOutcome | undefined;
     try {
       await warehouse.transaction(async () => {
-        await warehouse.run(model.sql);
+        if (model.header.incremental === undefined) {
+          await warehouse.run(model.sql);
+        } else {
+          incremental = await buildIncremental(warehouse, { ...model, spec: model.header.incremental });
+        }
         rowCount = Number(await warehouse.scalar<string | number>(`SELECT count(*) FROM ${model.name}`));
         const seconds = (performance.now() - started) / 1000;
         await warehouse.run(
@@ -216,7 +252,7 @@ export async function buildModels(
       const where = relative(process.cwd(), model.file);
       throw new Error(`Model ${model.name} (${where}) failed: ${(error as Error).message}`, { cause: error });
     }
-    const build = { model: model.name, rowCount, seconds: (performance.now() - started) / 1000 };
+    const build: ModelBuild = { model: model.name, rowCount, seconds: (performance.now() - started) / 1000, ...(incremental === undefined ? {} : { incremental }) };
     builds.push(build);
     onBuilt(build);
   }

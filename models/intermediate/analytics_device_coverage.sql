@@ -1,5 +1,7 @@
 -- intermediate.analytics_device_coverage: the days for which each account's device split was fetched.
--- Grain: one row per (account_id, view_date) covered by a completed device fetch.
+-- kind: table
+-- grain: account_id, view_date
+-- Rows: one row per (account_id, view_date) covered by a completed device fetch.
 -- Why: a day without device rows means "no device views" only if a device report covered it; if not,
 -- the split is unknown and the marts leave it NULL instead of claiming zeros.
 CREATE OR REPLACE TABLE intermediate.analytics_device_coverage AS

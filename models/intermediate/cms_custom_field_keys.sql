@@ -1,5 +1,7 @@
 -- intermediate.cms_custom_field_keys: every custom field key used in an account, in first-seen order.
--- Grain: one row per (account_id, field_key).
+-- kind: table
+-- grain: account_id, field_key
+-- Rows: one row per (account_id, field_key).
 -- Why: the Harper <slug>_cms files have one cf_<key> column per key seen in the account, in the order
 -- the keys first appear when the videos are read in crawl order (created_at, then video id) and each
 -- video's keys in the order the CMS sent them. Computed here so the order is the same on every run.

@@ -1,5 +1,7 @@
 -- intermediate.video_device_views_daily: the device split of each video's daily views, pivoted.
--- Grain: one row per (account_id, video_id, view_date) that has device rows.
+-- kind: table
+-- grain: account_id, video_id, view_date
+-- Rows: one row per (account_id, video_id, view_date) that has device rows.
 -- Why: the Reporting and Harper files carry desktop / mobile / tablet / other columns; the API also
 -- reports tv and rows without a device type, which count in "other" so the four columns add up to the
 -- day's views.

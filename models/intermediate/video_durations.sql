@@ -1,5 +1,7 @@
 -- intermediate.video_durations: the duration each video with player events is measured against.
--- Grain: one row per video_id that has at least one player event.
+-- kind: table
+-- grain: video_id
+-- Rows: one row per video_id that has at least one player event.
 -- Why: docs/engagement-rules.md, the duration of a video: the CMS duration when the video is in the catalog,
 -- else the largest videoDuration its events sent, else the largest position they reached. The
 -- engagement mart also compares these values with the ones its rows were built with, so a video

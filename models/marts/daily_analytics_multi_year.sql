@@ -1,6 +1,8 @@
 -- marts.daily_analytics_multi_year: Reporting's daily analytics over the configured years, per
 -- consolidation category, with the catalog columns the Reporting files carry.
--- Grain: one row per (account_id, video_id, view_date).
+-- kind: table
+-- grain: account_id, video_id, view_date
+-- Rows: one row per (account_id, video_id, view_date).
 -- Why: the original concatenated one file per year without de-duplication. Here the yearly slices are
 -- concatenated and de-duplicated on (account_id, video_id, view_date), so overlapping slices (or a year
 -- listed twice) never double a day. Rows: Reporting accounts, videos in marts.video_cache, days in the

@@ -1,5 +1,7 @@
 -- marts.daily_browser_views: each video's daily views split by browser.
--- Grain: one row per (account_id, video_id, view_date, browser_type) the Analytics API reported, every account.
+-- kind: table
+-- grain: account_id, video_id, view_date, browser_type
+-- Rows: one row per (account_id, video_id, view_date, browser_type) the Analytics API reported, every account.
 -- Why: Harper's analytics collected daily views with device AND browser breakdowns; the device split
 -- is in marts.daily_video_analytics, the browser split is here (one row per browser, so a new browser
 -- needs no new column). browser_type is one of Brightcove's documented values (chrome, edge, firefox,

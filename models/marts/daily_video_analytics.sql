@@ -1,5 +1,7 @@
 -- marts.daily_video_analytics: each video's daily metrics with the device split.
--- Grain: one row per (account_id, video_id, view_date) the Analytics API reported, every account.
+-- kind: table
+-- grain: account_id, video_id, view_date
+-- Rows: one row per (account_id, video_id, view_date) the Analytics API reported, every account.
 -- Why: Reporting's daily files and Harper's daily views read this. Ratios are recomputed from the day's
 -- sums, never taken or averaged from the API: play_rate = video_view / video_impression (NULL without
 -- impressions), engagement_score = video_percent_viewed / video_view (NULL without views). The device

@@ -1,5 +1,7 @@
 -- marts.data_freshness: how recent the landed data is, per Brightcove account and for the player events.
--- Grain: one row per (source, account_id): source analytics_video_daily for every configured account,
+-- kind: table
+-- grain: source, account_id
+-- Rows: one row per (source, account_id): source analytics_video_daily for every configured account,
 -- and one row of source player_events (account_id '': events carry no account).
 -- Why: a scheduler that stopped, an account whose credentials expired or an event feed that dried up
 -- all look like a quiet day in the marts. The latest day landed for an account is the latest day a

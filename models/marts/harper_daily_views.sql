@@ -1,12 +1,14 @@
 -- marts.harper_daily_views: the days Harper's <slug>_daily_views.csv lists, every account.
--- Grain: one row per (account_id, video_id, view_date).
+-- kind: table
+-- grain: account_id, video_id, view_date
+-- Rows: one row per (account_id, video_id, view_date).
 -- Why: the "last N days" rule of the Harper files lives here, where `plan` sees it, and the export only
 -- picks an account's rows and names the columns. The window is the original's from=today-N..to=now,
 -- inclusive at both ends, the same rule as the Reporting cache window (marts.video_cache):
 --   as_of_date - daily_views_days  <=  view_date  <=  as_of_date     (harper.daily_views_days)
 -- and a day is listed only when it had a view (video_view > 0).
 CREATE OR REPLACE TABLE marts.harper_daily_views AS
-WITH settings AS (
+WITH window_rule AS (
     SELECT
         CAST(meta.setting('as_of_date') AS DATE)          AS as_of_date,
         CAST(meta.setting('daily_views_days') AS INTEGER) AS daily_views_days
@@ -25,9 +27,9 @@ catalog AS (
 viewed_days_in_window AS (
     SELECT daily.*
     FROM daily
-    CROSS JOIN settings
+    CROSS JOIN window_rule
     WHERE daily.video_view > 0
-      AND daily.view_date BETWEEN settings.as_of_date - settings.daily_views_days AND settings.as_of_date
+      AND daily.view_date BETWEEN window_rule.as_of_date - window_rule.daily_views_days AND window_rule.as_of_date
 ),
 
 final AS (

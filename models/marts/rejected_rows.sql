@@ -1,5 +1,7 @@
 -- marts.rejected_rows: input rows the pipeline did not use, counted by source and reason.
--- Grain: one row per (source, reason) with at least one rejected row.
+-- kind: table
+-- grain: source, reason
+-- Rows: one row per (source, reason) with at least one rejected row.
 -- Why: the quarantine (player events, raw.player_events_quarantine) and the Brightcove rows staging
 -- rejects (staging.brightcove_rejected_rows) live in the working file, which analysts never open; this
 -- brings their counts into the published one, for the data-quality summary after each run.

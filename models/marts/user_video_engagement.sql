@@ -1,5 +1,13 @@
 -- marts.user_video_engagement: how one user watched one video, over all of their viewing sessions.
--- Grain: one row per (user_id, video_id).
+-- kind: incremental
+-- grain: user_id, video_id
+-- key: user_id, video_id
+-- scope: sql/scopes/user_video_engagement.sql
+-- input: scope_events
+-- narrow: stream_no
+-- slices: user_no, setting events_per_build_slice rows each, at most 12
+-- consumes: meta.engagement_pending_streams
+-- Rows: one row per (user_id, video_id).
 -- Why: the VideoAnalytics seed's output (one row per user + video), with the rules of
 -- docs/engagement-rules.md: viewing sessions (#viewing-sessions, 30-minute timeout), watched segments
 -- from the playing-state machine (#watched-segments), skips, clipping to the duration, unique seconds
@@ -8,66 +16,14 @@
 -- Exact arithmetic: times and positions are whole microseconds (BIGINT) from the first step on, so a
 -- time difference is an integer difference of timestamps and every rule bound compares exactly; the
 -- row rounds them half away from zero as decimals (DECIMAL, and integer division where a ratio is
--- needed: DuckDB divides DECIMALs in DOUBLE). Binary floating point decides nothing.
---
--- Incremental (docs/engagement.md): ingest lists the (user, sessionId) streams that got new events in
--- meta.engagement_pending_streams. A build recomputes, with their full history, only the pairs that
--- have an event in such a stream, plus every pair of a video whose duration changed; it deletes their
--- old rows and inserts the new ones. It rebuilds everything when the logic below, the staging view or
--- the event settings changed (meta.engagement_build_state.logic_hash), or when the table is empty.
--- Steps: 1 the table  2 the logic (a view over the scope)  3 full or incremental?  4 the scope and
---        its slices of users  5 delete + insert, one slice at a time  6 bookkeeping  7 comments.
--- Speed (docs/benchmarks.md): the rules need ONE sort of all events (per stream, by time); the state
--- after seeks and the per-video look-backs are computed over the few events around seeks and at run
--- boundaries, and unique seconds in the per-pair aggregate, so no other pass sorts every event.
+-- needed, as DuckDB divides DECIMALs in DOUBLE). Binary floating point decides nothing.
+-- Read top to bottom: the rules are one chain of named steps, from the events to the final row.
+-- As it stands the file is a full build (it runs so in the DuckDB CLI); the runner builds it
+-- incrementally, by the header: only the pairs of the scope, in slices of users (docs/models.md).
+-- Why the steps are shaped as they are (one sort of all events, narrow keys): docs/models.md#speed.
 
--- 1 -------------------------------------------------------------------------------------------------
-CREATE TABLE IF NOT EXISTS marts.user_video_engagement (
-    user_id VARCHAR NOT NULL,
-    video_id VARCHAR NOT NULL,
-    total_watch_time_s DOUBLE NOT NULL,
-    unique_seconds_watched DOUBLE NOT NULL,
-    rewatch_seconds DOUBLE NOT NULL,
-    watch_percentage DOUBLE,
-    unique_watch_percentage DOUBLE,
-    max_position_s DOUBLE NOT NULL,
-    completion_percentage DOUBLE,
-    session_count BIGINT NOT NULL,
-    completion_count BIGINT NOT NULL,
-    pause_count BIGINT NOT NULL,
-    forward_skips BIGINT NOT NULL,
-    backward_skips BIGINT NOT NULL,
-    avg_pauses_per_session DOUBLE NOT NULL,
-    engagement_score DOUBLE,
-    engagement_tier VARCHAR,
-    video_duration_s DOUBLE,
-    duration_source VARCHAR NOT NULL,
-    first_event_at TIMESTAMP NOT NULL,
-    last_event_at TIMESTAMP NOT NULL,
-    event_count BIGINT NOT NULL,
-    quality_flags VARCHAR[] NOT NULL
-);
-
--- Beside the mart, kept with it (same pairs deleted and inserted): each pair's watched seconds per UTC
--- date of the event that opened the segment, for marts.watch_time_reconciliation.
-CREATE TABLE IF NOT EXISTS intermediate.user_video_daily_watch (
-    user_id VARCHAR NOT NULL,
-    video_id VARCHAR NOT NULL,
-    watch_date DATE NOT NULL,
-    watch_time_s DOUBLE NOT NULL
-);
-
-CREATE OR REPLACE TEMP TABLE engagement_build_mode (logic_hash VARCHAR, is_full_rebuild BOOLEAN);
-CREATE OR REPLACE TEMP TABLE engagement_affected_pairs (user_id VARCHAR, video_id VARCHAR);
-CREATE OR REPLACE TEMP TABLE engagement_affected_streams (stream_no BIGINT);
-
--- 2 -------------------------------------------------------------------------------------------------
--- The rules, as one chain of named steps. On a full rebuild it reads every event; otherwise only the
--- streams holding an event of an affected pair (a pair's row depends on every event of its streams,
--- other videos included: the next event closes a playing segment whatever its video). Either way it
--- reads one slice of the users at a time (variables set in steps 3 and 5).
-CREATE OR REPLACE TEMP VIEW engagement_rows AS
-WITH settings AS (
+CREATE OR REPLACE TEMP TABLE user_video_engagement_rows AS
+WITH engagement_rules AS (
     -- seconds as whole microseconds, the ratios as exact decimals
     SELECT
         CAST(CAST(meta.setting('session_timeout_s') AS DECIMAL(18, 6)) * 1000000 AS BIGINT)    AS session_timeout_us,
@@ -87,37 +43,21 @@ durations AS (
         SELECT video_no, CAST(round(video_duration_s * 1000000) AS BIGINT) AS duration_us
         FROM intermediate.video_durations
     ) AS d
-    CROSS JOIN settings AS s
+    CROSS JOIN engagement_rules AS s
 ),
 
 scope_events AS (
-    -- The variables are constants to DuckDB's planner: the slice's range of user numbers goes into the
-    -- scan, which skips the row groups outside it by their min/max, and the branch of the other build
-    -- mode (or a slice past the count) is not planned at all.
-    SELECT user_no, stream_no, video_no, event_type, event_at, position_s, input_order
+    -- every event; on an incremental build the runner reads only the streams of the scope's pairs
+    -- (a pair's row depends on every event of its streams, other videos included: the next event
+    -- closes a playing segment whatever its video), and one slice of the users at a time
+    SELECT user_id, video_id, user_no, stream_no, video_no, event_type, event_at, position_s, input_order
     FROM staging.player_events
-    WHERE getvariable('engagement_full_rebuild')
-      AND getvariable('engagement_slice') < getvariable('engagement_slice_count')
-      AND user_no BETWEEN getvariable('engagement_slice_first_user_no')[getvariable('engagement_slice')]
-                      AND getvariable('engagement_slice_last_user_no')[getvariable('engagement_slice')]
-    UNION ALL
-    SELECT events.user_no, events.stream_no, events.video_no, events.event_type, events.event_at,
-           events.position_s, events.input_order
-    FROM staging.player_events AS events
-    SEMI JOIN engagement_affected_streams AS streams USING (stream_no)
-    WHERE NOT getvariable('engagement_full_rebuild')
-      AND getvariable('engagement_slice') < getvariable('engagement_slice_count')
-      AND events.user_no BETWEEN getvariable('engagement_slice_first_user_no')[getvariable('engagement_slice')]
-                             AND getvariable('engagement_slice_last_user_no')[getvariable('engagement_slice')]
 ),
 
 keyed_events AS (
-    -- Every step below sorts, partitions and groups by the numbers ingest gave the ids (a stream is one
-    -- user's, so within a stream another video_no is another pair), never by the id strings: the
-    -- strings are looked up once per output row at the end (affected_rows). The numbers as 4-byte
-    -- keys and the event type as a one-byte ENUM (compared with the same literals): the narrower what
-    -- the sort carries, the faster it runs (4-byte keys: 5 % at 10 M events). More than 4,294,967,295
-    -- users or streams would stop the build with a conversion error, not give wrong rows.
+    -- The steps below work on the numbers ingest gave the ids (a stream is one user's, so within a
+    -- stream another video_no is another pair); the id strings come back at the end (named_rows).
+    -- More than 4,294,967,295 users or streams stop the build with a conversion error, never wrong rows.
     SELECT
         CAST(e.user_no AS UINTEGER) AS user_no,
         e.video_no,
@@ -131,14 +71,9 @@ keyed_events AS (
 ),
 
 stream_neighbours AS (
-    -- The one sort over all events: each event with its neighbours in its (user, sessionId) stream,
-    -- in time then input order. Every later step reads only these columns (no second pass over the
-    -- stream order, except for the few events of seek chains and run boundaries below).
-    -- The neighbours' keys and times are reduced here, as the window produces them, to what the rules
-    -- compare: another video or not (NULL: no neighbour), and the gap in whole microseconds (NULL: no
-    -- neighbour; an integer difference of the timestamps, so exact),
-    -- so the steps after the sort, which DuckDB materialises because two of them are read twice, do
-    -- not carry two more 16-byte keys and three more times per event.
+    -- Each event with its neighbours in its (user, sessionId) stream, in time then input order,
+    -- reduced to what the rules compare: another video or not, and the gap in whole microseconds
+    -- (NULL: no neighbour).
     SELECT
         e.*,
         lag(e.video_no) OVER stream <> e.video_no                            AS previous_is_other_video,
@@ -171,7 +106,7 @@ viewing_session_starts AS (
             OR n.next_is_other_video                                              AS ends_run,
         n.event_type = 'seek' OR coalesce(n.previous_event_type = 'seek', false)  AS in_seek_chain
     FROM stream_neighbours AS n
-    CROSS JOIN settings AS s
+    CROSS JOIN engagement_rules AS s
 ),
 
 plain_event_states AS (
@@ -238,11 +173,11 @@ watched_segments AS (
         END AS raw_segment_end_us,
         st.is_playing_after AND NOT st.has_next_in_viewing_session AS is_unclosed_play
     FROM event_states AS st
-    CROSS JOIN settings AS s
+    CROSS JOIN engagement_rules AS s
 ),
 
 clipped_segments AS (
-    -- the duration joined here, after the sort and the forked steps, so that neither carries it
+    -- clipped to [0, duration]: a position past the end or before the start counts no seconds
     SELECT
         w.*,
         d.duration_us,
@@ -259,7 +194,7 @@ event_outcomes AS (
         c.* EXCLUDE (completion_point_us),
         -- Skips found while playing: the next position disagrees with the clock, or a seek lands away
         -- from where playback had got to. A switch to another video is never a skip.
-        -- (-1, 0, 1 as one byte: this step is materialised, 100 M rows at scale)
+        -- (-1 backward, 0 none, 1 forward)
         CAST(CASE
             WHEN c.raw_segment_end_us IS NULL OR c.next_is_other_video THEN 0
             WHEN c.next_event_type = 'seek' THEN
@@ -292,13 +227,13 @@ event_outcomes AS (
             OR (c.segment_end_us > c.segment_start_us AND c.segment_end_us >= c.completion_point_us)
         ), false) AS completes_video
     FROM clipped_segments AS c
-    CROSS JOIN settings AS s
+    CROSS JOIN engagement_rules AS s
 ),
 
 run_boundaries AS (
-    -- The first and last event of every run and the completing events (a small share of the events):
-    -- enough to number the viewing sessions (each starts a run) and to find, at a run start, the end
-    -- of the same video's previous run in the stream.
+    -- The first and last event of every run and the completing events: enough to number the viewing
+    -- sessions (each starts a run) and to find, at a run start, the end of the same video's previous
+    -- run in the stream.
     SELECT
         o.stream_key, o.user_no, o.video_no, o.event_at, o.input_order, o.event_type, o.position_us,
         o.starts_viewing_session, o.starts_run, o.last_known_position_us, o.completes_video,
@@ -337,7 +272,7 @@ per_pair_sessions AS (
                 AND rr.event_type IN ('play', 'resume', 'seek', 'heartbeat')                AS returns_to_video
         FROM run_returns AS rr
     ) AS r
-    CROSS JOIN settings AS s
+    CROSS JOIN engagement_rules AS s
     GROUP BY r.user_no, r.video_no
 ),
 
@@ -356,8 +291,7 @@ per_pair_events AS (
         min(event_at)                                                                 AS first_event_at,
         max(event_at)                                                                 AS last_event_at,
         count(*)                                                                      AS event_count
-    -- the segment length from its ends here, not stored in the materialised step; the duration is
-    -- joined by video at the end (affected_rows)
+    -- (the duration is joined by video at the end: named_rows)
     FROM (SELECT *, greatest(segment_end_us - segment_start_us, 0) AS segment_length_us FROM event_outcomes)
     GROUP BY user_no, video_no
 ),
@@ -382,17 +316,14 @@ per_user_video AS (
     JOIN per_pair_sessions AS ps USING (user_no, video_no)
 ),
 
-affected_rows AS (
-    -- On an incremental build only the affected pairs' rows are complete: the others in these
-    -- streams may have events elsewhere.
+named_rows AS (
+    -- the ids and the duration back on each pair
     SELECT p.*, u.user_id, v.video_id, d.video_duration_s, d.duration_source, du.duration_us
     FROM per_user_video AS p
     JOIN raw.player_event_users AS u USING (user_no)
     JOIN raw.player_event_videos AS v USING (video_no)
     LEFT JOIN intermediate.video_durations AS d USING (video_no)
     LEFT JOIN durations AS du USING (video_no)
-    WHERE getvariable('engagement_full_rebuild')
-       OR (u.user_id, v.video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs)
 ),
 
 rounded AS (
@@ -404,7 +335,7 @@ rounded AS (
         (coalesce(a.unique_us, 0) + 500) // 1000         AS unique_ms,
         (coalesce(a.max_segment_end_us, 0) + 500) // 1000 AS max_position_ms,
         a.duration_us > 0                                AS has_duration
-    FROM affected_rows AS a
+    FROM named_rows AS a
 ),
 
 percentages AS (
@@ -474,184 +405,29 @@ final AS (
             CASE WHEN max_event_position_us > duration_us THEN 'position_beyond_duration' END,
             CASE WHEN coalesce(duration_source, 'max_position') <> 'cms' THEN 'duration_not_from_cms' END
         ], flag -> flag IS NOT NULL) AS VARCHAR[])                      AS quality_flags,
-        -- not a column of the mart: split off into intermediate.user_video_daily_watch (step 5)
+        -- not a column of the mart: split off into intermediate.user_video_daily_watch (below)
         dated_segments
     FROM scored
 )
 
 SELECT * FROM final;
 
--- 3 -------------------------------------------------------------------------------------------------
--- The logic's fingerprint: the text of the view above and of the staging view, and the settings
--- they read. A change of any of them means every row must be recomputed.
-INSERT INTO engagement_build_mode
-WITH fingerprint AS (
-    SELECT md5(
-        (SELECT string_agg(sql, chr(10) ORDER BY schema_name, view_name) FROM duckdb_views()
-         WHERE (view_name = 'engagement_rows' AND temporary)
-            OR (schema_name = 'staging' AND view_name = 'player_events'))
-        || chr(10) ||
-        (SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM meta.settings
-         WHERE key IN ('session_timeout_s', 'max_playback_speed', 'position_tolerance_s', 'completion_threshold'))
-    ) AS logic_hash
-)
+-- The mart: the rows without the segments' dates.
+CREATE OR REPLACE TABLE marts.user_video_engagement AS
+SELECT * EXCLUDE (dated_segments) FROM user_video_engagement_rows ORDER BY user_id, video_id;
+
+-- Kept with the mart (the same pairs deleted and inserted): each pair's watched seconds per UTC date of
+-- the event that opened the segment, whole milliseconds half away from zero like the mart's, for
+-- marts.watch_time_reconciliation.
+CREATE OR REPLACE TABLE intermediate.user_video_daily_watch AS
 SELECT
-    logic_hash,
-    logic_hash IS DISTINCT FROM (SELECT logic_hash FROM meta.engagement_build_state
-                                 WHERE model = 'marts.user_video_engagement')
-        OR NOT EXISTS (SELECT 1 FROM marts.user_video_engagement) AS is_full_rebuild
-FROM fingerprint;
+    user_id,
+    video_id,
+    CAST(segment.watch_date AS DATE)                                                  AS watch_date,
+    CAST(((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 AS DOUBLE) AS watch_time_s
+FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM user_video_engagement_rows)
+GROUP BY ALL;
 
-SET VARIABLE engagement_full_rebuild = (SELECT is_full_rebuild FROM engagement_build_mode);
-
--- 4 -------------------------------------------------------------------------------------------------
--- Affected pairs: every pair with an event in a stream that got new events, and every pair of a video
--- whose duration (or its source) is no longer the one its rows were built with.
-INSERT INTO engagement_affected_pairs
-WITH pending_pairs AS (
-    SELECT DISTINCT events.user_id, events.video_id
-    FROM staging.player_events AS events
-    SEMI JOIN meta.engagement_pending_streams AS pending
-        ON events.user_id = pending.user_id AND events.session_id = pending.session_id
-    -- a full rebuild recomputes every pair anyway: do not scan for them
-    WHERE NOT getvariable('engagement_full_rebuild')
-),
-
-built_durations AS (
-    SELECT DISTINCT video_id, video_duration_s, duration_source FROM marts.user_video_engagement
-),
-
-changed_videos AS (
-    SELECT built.video_id
-    FROM built_durations AS built
-    LEFT JOIN intermediate.video_durations AS current USING (video_id)
-    WHERE built.video_duration_s IS DISTINCT FROM current.video_duration_s
-       OR built.duration_source IS DISTINCT FROM current.duration_source
-),
-
-pairs_of_changed_videos AS (
-    SELECT DISTINCT events.user_id, events.video_id
-    FROM staging.player_events AS events
-    SEMI JOIN changed_videos USING (video_id)
-    WHERE NOT getvariable('engagement_full_rebuild')
-)
-
-SELECT user_id, video_id FROM pending_pairs
-UNION
-SELECT user_id, video_id FROM pairs_of_changed_videos;
-
-INSERT INTO engagement_affected_streams
-SELECT DISTINCT events.stream_no
-FROM staging.player_events AS events
-SEMI JOIN engagement_affected_pairs AS pairs
-    ON events.user_id = pairs.user_id AND events.video_id = pairs.video_id;
-
--- Slices of users: a user's events never meet another user's, so the slices together give the rows
--- of one pass over all events, and each slice's sort fits in memory where all events would spill to
--- disk (docs/benchmarks.md: 100 M events, 6 GB memory_limit). Slices of about events_per_build_slice
--- events (configuration; 10 M by default, about 2.5 GiB at the peak), at most 12 (step 5 has 12
--- inserts: each costs about 15 ms to plan even when its slice is past the count, so a small build pays
--- 0.17 s; 100 M events in 10 slices took 64.5 s, in 8 slices 65.9 s and 0.6 GiB more memory).
--- A slice is a range of user numbers, cut where the events counted so far reach the next share of
--- the scope's events: ingest numbers a load's new users together, so such a range lies in few loads
--- and the scan skips the row groups of the others (a slice by user_no modulo the count read every
--- row group: 0.6 s more per slice at 100 M events).
-SET VARIABLE engagement_slice_count = (
-    SELECT CAST(least(12, greatest(1, ceil(count(*) / CAST(meta.setting('events_per_build_slice') AS DOUBLE)))) AS BIGINT)
-    FROM staging.player_events AS events
-    WHERE getvariable('engagement_full_rebuild')
-       OR events.stream_no IN (SELECT stream_no FROM engagement_affected_streams)
-);
-
-CREATE OR REPLACE TEMP TABLE engagement_slices AS
-WITH scope_users AS (
-    -- (not even planned for a build of one slice)
-    SELECT events.user_no, count(*) AS events
-    FROM staging.player_events AS events
-    WHERE getvariable('engagement_slice_count') > 1
-      AND (getvariable('engagement_full_rebuild')
-           OR events.stream_no IN (SELECT stream_no FROM engagement_affected_streams))
-    GROUP BY events.user_no
-),
-
-events_before_user AS (
-    SELECT
-        user_no,
-        coalesce(sum(events) OVER (ORDER BY user_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS events_before,
-        sum(events) OVER () AS scope_events
-    FROM scope_users
-)
-
-SELECT
-    CAST(floor(events_before * getvariable('engagement_slice_count') / scope_events) AS BIGINT) AS slice,
-    min(user_no)                                                                            AS first_user_no,
-    max(user_no)                                                                            AS last_user_no
-FROM events_before_user
-GROUP BY slice
-UNION ALL
-SELECT 0, 0, 9223372036854775807 WHERE getvariable('engagement_slice_count') = 1;
-
--- (a slice number can be missing, when one user holds more than a slice's share: its range is then
--- NULL and that insert reads nothing, while the users all belong to the slices listed)
-SET VARIABLE engagement_slice_first_user_no = (SELECT coalesce(map_from_entries(list((slice, first_user_no))), MAP {}) FROM engagement_slices);
-SET VARIABLE engagement_slice_last_user_no = (SELECT coalesce(map_from_entries(list((slice, last_user_no))), MAP {}) FROM engagement_slices);
-
--- 5 -------------------------------------------------------------------------------------------------
-DELETE FROM marts.user_video_engagement
-WHERE getvariable('engagement_full_rebuild')
-   OR (user_id, video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs);
-DELETE FROM intermediate.user_video_daily_watch
-WHERE getvariable('engagement_full_rebuild')
-   OR (user_id, video_id) IN (SELECT (user_id, video_id) FROM engagement_affected_pairs);
-
--- One pass per slice of users; the slices past engagement_slice_count read nothing. A slice's rows are
--- kept in engagement_slice_rows so that the mart and the seconds per date come from one computation;
--- the seconds per date are whole milliseconds, half away from zero, like the mart's.
-SET VARIABLE engagement_slice = 0; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 1; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 2; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 3; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 4; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 5; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 6; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 7; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 8; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 9; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 10; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-SET VARIABLE engagement_slice = 11; CREATE OR REPLACE TEMP TABLE engagement_slice_rows AS SELECT * FROM engagement_rows;
-INSERT INTO marts.user_video_engagement SELECT * EXCLUDE (dated_segments) FROM engagement_slice_rows ORDER BY user_id, video_id;
-INSERT INTO intermediate.user_video_daily_watch SELECT user_id, video_id, segment.watch_date, ((sum(segment.end_us - segment.start_us) + 500) // 1000) * 0.001 FROM (SELECT user_id, video_id, unnest(dated_segments) AS segment FROM engagement_slice_rows) GROUP BY ALL;
-
--- 6 -------------------------------------------------------------------------------------------------
-INSERT OR REPLACE INTO meta.engagement_build_state
-SELECT 'marts.user_video_engagement', logic_hash, now()::TIMESTAMP FROM engagement_build_mode;
-
-DELETE FROM meta.engagement_pending_streams;
--- The temporary view and tables live until the connection closes (tests read the build mode from them).
-
--- 7 -------------------------------------------------------------------------------------------------
 COMMENT ON TABLE marts.user_video_engagement IS 'How one user watched one video over all viewing sessions (docs/engagement-rules.md). One row per (user_id, video_id). Built incrementally: see docs/engagement.md.';
 COMMENT ON COLUMN marts.user_video_engagement.user_id IS 'The viewer (userId of the player events).';
 COMMENT ON COLUMN marts.user_video_engagement.video_id IS 'The video (videoId of the player events; the Brightcove video id).';

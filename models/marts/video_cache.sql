@@ -1,5 +1,7 @@
 -- marts.video_cache: the Reporting "cache", the ACTIVE videos viewed recently.
--- Grain: one row per (account_id, video_id).
+-- kind: table
+-- grain: account_id, video_id
+-- Rows: one row per (account_id, video_id).
 -- Why: Reporting reports daily analytics only for videos someone still watches. The window is the
 -- original's from=today-N..to=now, inclusive at both ends:
 --   as_of_date - cache_window_days  <=  view_date  <=  as_of_date

@@ -1,5 +1,7 @@
 -- marts.video_catalog: every video of every account, in every state, with its business custom fields.
--- Grain: one row per (account_id, video_id).
+-- kind: table
+-- grain: account_id, video_id
+-- Rows: one row per (account_id, video_id).
 -- Why: the catalog analysts query and every Brightcove export starts from (Harper <slug>_cms_metadata
 -- and <slug>_cms files, the Reporting catalogs). The 15 custom fields the business reads get their
 -- own cf_ columns; every other custom field stays in custom_fields, and item_json keeps the object as

@@ -1,6 +1,8 @@
 -- marts.video_catalog_by_year: the Reporting catalog, ACTIVE and published videos created in the
 -- configured reporting years.
--- Grain: one row per (account_id, video_id).
+-- kind: table
+-- grain: account_id, video_id
+-- Rows: one row per (account_id, video_id).
 -- Why: the original filtered only its CSV, so the next step read unfiltered data; here the filter is a
 -- table that every later step and file reads. Years come from meta.setting('reporting_years') (a comma
 -- list) and are compared with the UTC creation year.

@@ -1,5 +1,7 @@
 -- marts.video_engagement_summary: how each video is watched, over all of its viewers.
--- Grain: one row per video_id with player events.
+-- kind: table
+-- grain: video_id
+-- Rows: one row per video_id with player events.
 -- Why: the seed's "Top Videos by Engagement" and "Drop-off Analysis" queries, precomputed: unique
 -- viewers, average watch and completion percentages, viewers per engagement tier, and where the
 -- viewers who never completed the video stopped (by tenth of its duration).

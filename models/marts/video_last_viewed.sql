@@ -1,5 +1,7 @@
 -- marts.video_last_viewed: the last day each video was viewed.
--- Grain: one row per (account_id, video_id) with at least one day of video_view > 0 up to the as-of date.
+-- kind: table
+-- grain: account_id, video_id
+-- Rows: one row per (account_id, video_id) with at least one day of video_view > 0 up to the as-of date.
 -- Why: Harper's dt_last_viewed. One rule everywhere: a day counts only when video_view > 0 (the original
 -- had two rules). "All time" means all fetched history up to meta.setting('as_of_date'), so a rebuild
 -- with an earlier --as-of gives the answer of that day. A never-viewed video has no row.

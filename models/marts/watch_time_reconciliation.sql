@@ -1,6 +1,8 @@
 -- marts.watch_time_reconciliation: the seconds watched per video and day as the player events give them,
 -- beside Brightcove's video_seconds_viewed for the same video and day.
--- Grain: one row per (account_id, video_id, view_date) that has both Brightcove's seconds and player events.
+-- kind: table
+-- grain: account_id, video_id, view_date
+-- Rows: one row per (account_id, video_id, view_date) that has both Brightcove's seconds and player events.
 -- Why: two independent measurements of the same viewing; a day where they part by more than the
 -- configured tolerance (meta.setting('reconciliation_tolerance'), default 0.2 = ±20 %) points at missing
 -- or duplicated event files, or a Brightcove report that is stale or incomplete (the warning check

@@ -1,5 +1,7 @@
 -- staging.analytics_fetch_days: for every analytics report, account and day, the fetch whose rows count.
--- Grain: one row per (source, account_id, view_date) covered by at least one completed fetch.
+-- kind: table
+-- grain: source, account_id, view_date
+-- Rows: one row per (source, account_id, view_date) covered by at least one completed fetch.
 -- Why: each run re-fetches a trailing window, so a day can be in several landed fetches, the early ones
 -- provisional. The latest *completed* fetch whose window covers a day wins (fetch_id sorts in fetch
 -- order, the contract of meta.analytics_window_fetches): re-fetched numbers replace old ones, a day that

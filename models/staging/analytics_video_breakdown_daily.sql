@@ -1,6 +1,8 @@
 -- staging.analytics_video_breakdown_daily: the two Analytics API reports that split a video's day by a
 -- third dimension (dimensions=video,date,device_type and dimensions=video,date,browser_type), typed.
--- Grain: one row per (source, account_id, video_id, view_date, breakdown).
+-- kind: table
+-- grain: source, account_id, video_id, view_date, breakdown
+-- Rows: one row per (source, account_id, video_id, view_date, breakdown).
 -- Why one model: the two reports differ only in the name of that dimension, so their rules live here
 -- once; staging.analytics_video_device_daily and staging.analytics_video_browser_daily each select their
 -- report's rows. Same rule as staging.analytics_video_daily: for every account and day, the rows of the

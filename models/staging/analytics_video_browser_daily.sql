@@ -1,5 +1,7 @@
 -- staging.analytics_video_browser_daily: Analytics API report rows (dimensions=video,date,browser_type), typed.
--- Grain: one row per (account_id, video_id, view_date, browser_type).
+-- kind: table
+-- grain: account_id, video_id, view_date, browser_type
+-- Rows: one row per (account_id, video_id, view_date, browser_type).
 -- Why: the browser report's rows of staging.analytics_video_breakdown_daily, where its rules are (the
 -- latest completed fetch per day; a missing browser type is 'unknown', as 'other' in marts.daily_browser_views).
 CREATE OR REPLACE TABLE staging.analytics_video_browser_daily AS

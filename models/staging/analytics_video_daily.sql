@@ -1,5 +1,7 @@
 -- staging.analytics_video_daily: Analytics API report rows (dimensions=video,date), typed.
--- Grain: one row per (account_id, video_id, view_date).
+-- kind: table
+-- grain: account_id, video_id, view_date
+-- Rows: one row per (account_id, video_id, view_date).
 -- Why: for every account and day only the rows of the fetch staging.analytics_fetch_days names count
 -- (the latest completed fetch covering the day), so re-fetched provisional numbers replace old ones.
 -- Rows without a video id (the API's null video bucket) cannot be attributed to a video: they are left

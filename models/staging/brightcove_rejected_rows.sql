@@ -1,5 +1,7 @@
 -- staging.brightcove_rejected_rows: landed Brightcove rows that staging cannot use, each with the reason.
--- Grain: one row per rejected raw row (source, landed_file, item_hash; identical items of one file repeat).
+-- kind: table
+-- grain: source, landed_file, item_hash
+-- Rows: one row per rejected raw row (source, landed_file, item_hash; identical items of one file repeat).
 -- Why: extraction lands what the API returned, as returned; a value of the wrong type, a missing id or
 -- an impossible date must not vanish silently (json_transform turns a wrong type into NULL). The staging
 -- models leave out exactly the rows listed here (matched on landed_file + item_hash), and

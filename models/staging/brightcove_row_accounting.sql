@@ -1,5 +1,7 @@
 -- staging.brightcove_row_accounting: where every landed Brightcove row went, per source and account.
--- Grain: one row per (source, account_id).
+-- kind: table
+-- grain: source, account_id
+-- Rows: one row per (source, account_id).
 -- Why: no raw row may vanish silently. raw_rows = staged_rows + rejected_rows + superseded_rows +
 -- duplicate_rows, each counted from its own table or rule: staged from the staging table, rejected from
 -- staging.brightcove_rejected_rows, superseded = analytics rows of a fetch that is incomplete or that a

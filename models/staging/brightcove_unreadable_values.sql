@@ -1,6 +1,8 @@
 -- staging.brightcove_unreadable_values: values of staged Brightcove rows that could not be read as their
 -- type and were staged as NULL (or left out of the typed column), each with the field and the reason.
--- Grain: one row per (source, account_id, video_id, field).
+-- kind: table
+-- grain: source, account_id, video_id, field
+-- Rows: one row per (source, account_id, video_id, field).
 -- Why: a CMS video with an unreadable created_at is still a video (it stays in the catalog and the Harper
 -- files), so it is staged rather than rejected; but the value it lost must not vanish silently.
 -- staging.brightcove_row_accounting counts the staged rows listed here (unreadable_value_rows), and

@@ -1,5 +1,7 @@
 -- staging.cms_videos: the CMS video objects, typed.
--- Grain: one row per (account_id, video_id): the most recently fetched version of each video.
+-- kind: table
+-- grain: account_id, video_id
+-- Rows: one row per (account_id, video_id): the most recently fetched version of each video.
 -- Why: raw.cms_videos keeps every landed copy (full crawls, incremental updated_at crawls with an
 -- overlap, pages that repeat while videos change); everything downstream wants one current row.
 -- Renames, casts and de-duplication only: no business rules here.

@@ -1,6 +1,8 @@
 -- staging.player_events: player events with canonical names and canonical event types, one row per
 -- distinct event.
--- Grain: one row per event_key (the de-duplication key: the eventId when sent, else user, session,
+-- kind: view
+-- grain: event_key
+-- Rows: one row per event_key (the de-duplication key: the eventId when sent, else user, session,
 -- video, canonical type, timestamp and position).
 -- Why: the engagement mart reads events through this one place. It is a view, not a copy: ingest
 -- already types every field and keeps only the first copy of an exact duplicate, checked against

@@ -42,13 +42,13 @@ COMMENT ON COLUMN marts.thing_dates.as_of_date IS 'The as-of date.';
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('model grain', () => {
-  it('reads an exact list, a parenthesised list, prose before the why, or falls back to the first column', () => {
+  it('reads the declared list in its order, ignores prose and the body, or falls back to the first column', () => {
     const columns = ['account_id', 'video_id', 'date', 'name'];
-    expect(grainColumns('-- grain: video_id, account_id\nSELECT 1', columns)).toEqual(['video_id', 'account_id']);
-    expect(grainColumns('-- Grain: one row per (account_id, video_id): the latest name\nSELECT 1', columns)).toEqual(['account_id', 'video_id']);
-    expect(grainColumns('-- Grain: one row per video_id and date. Why: name changes\nSELECT 1', columns)).toEqual(['video_id', 'date']);
+    expect(grainColumns('-- kind: table\n-- grain: video_id, account_id\nSELECT 1', columns)).toEqual(['video_id', 'account_id']);
+    expect(grainColumns('-- Rows: one row per (video_id, date): the latest name\nSELECT 1', columns)).toEqual(['account_id']);
     expect(grainColumns('-- what\nSELECT 1 -- grain: name', columns)).toEqual(['account_id']);
     expect(grainColumns('/* grain: name */\nSELECT 1', columns)).toEqual(['name']);
+    expect(() => grainColumns('-- grain: account_id, day\nSELECT 1', columns)).toThrow(/"day", which is not a column/);
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestEvents, type IngestSummary } from '../../extract/events/ingest-events.ts';
 import { sqlString } from '../../warehouse/duckdb.ts';
+import type { IncrementalOutcome } from '../../warehouse/incremental-build.ts';
 import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 import { openSession, type PipelineSession } from '../../warehouse/session.ts';
 import { loadTestConfig } from '../support/test-config.ts';
@@ -42,9 +43,12 @@ export async function addCatalogDurations(session: PipelineSession, durations: R
  * Builds the staging CMS model and the engagement models (what `pipeline build` runs for them); not the
  * marts that compare the events with Brightcove's data (they read the Brightcove marts too).
  */
-export async function buildEngagement(session: PipelineSession): Promise<void> {
+export async function buildEngagement(session: PipelineSession): Promise<IncrementalOutcome> {
   const models = discoverModels();
-  await buildModels(session.warehouse, selectModels(models, '+cms_videos +video_engagement_summary'), session.runId);
+  const builds = await buildModels(session.warehouse, selectModels(models, '+cms_videos +video_engagement_summary'), session.runId);
+  const engagement = builds.find((build) => build.model === 'marts.user_video_engagement')?.incremental;
+  if (engagement === undefined) throw new Error('The engagement mart was not built as an incremental model');
+  return engagement;
 }
 
 export interface EngagementRow {

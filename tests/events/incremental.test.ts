@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { scopeKeys } from '../../warehouse/incremental-build.ts';
+import { buildModels, discoverModels, selectModels } from '../../warehouse/models.ts';
 import { addCatalogDurations, buildEngagement, engagementRows, eventSession, ingestLines, stream } from './harness.ts';
 import { randomStreams } from './random-events.ts';
 
@@ -15,6 +17,8 @@ const firstBatch = [
   // bob watches video E, whose duration only events report
   ...stream({ userId: 'bob', sessionId: 'b1', videoId: 'E' }, [[0, 'play', 0], [60, 'pause', 60]]).map((e) => ({ ...e, videoDuration: 100 })),
 ];
+const engagementSpec = discoverModels().find((model) => model.name === 'marts.user_video_engagement')!.header.incremental!;
+
 const secondBatch = [
   // closes anna's play of A by switching to B in the same stream: A's row must change
   ...stream({ userId: 'anna', sessionId: 's1', videoId: 'B', start: '2024-01-01T10:00:40Z' }, [[0, 'play', 0], [30, 'pause', 30]]),
@@ -34,19 +38,21 @@ describe('incremental engagement builds', () => {
 
     await ingestLines(incremental, secondBatch);
     expect(Number(await incremental.warehouse.scalar(`SELECT count(*) FROM meta.engagement_pending_streams`))).toBe(3);
-    await buildEngagement(incremental);
-    const mode = await incremental.warehouse.rows<{ is_full_rebuild: boolean }>(`SELECT is_full_rebuild FROM engagement_build_mode`);
-    expect(mode).toEqual([{ is_full_rebuild: false }]);
-    const affected = await incremental.warehouse.rows<{ user_id: string; video_id: string }>(
-      `SELECT user_id, video_id FROM engagement_affected_pairs ORDER BY ALL`,
-    );
-    expect(affected).toEqual([
+    // the scope, once what the mart reads is built: the pairs of the three pending streams, and every
+    // pair of E (its duration grew)
+    await buildModels(incremental.warehouse, selectModels(discoverModels(), '+video_durations'), incremental.runId);
+    expect(await scopeKeys(incremental.warehouse, engagementSpec)).toEqual([
       { user_id: 'anna', video_id: 'A' },
       { user_id: 'anna', video_id: 'B' },
       { user_id: 'bob', video_id: 'E' },
       { user_id: 'carol', video_id: 'E' },
       { user_id: 'dave', video_id: 'A' },
     ]);
+    const second = await buildEngagement(incremental);
+    expect(second).toMatchObject({ full: false, scopeKeys: 5 });
+    // it reads the scope's streams only: anna's s1 (A's play, B's play and pause: 3 events), bob's b1,
+    // carol's c1 and dave's d1 (2 each): 3 + 2 + 2 + 2 = 9 events, none of the background's
+    expect(second.inputRows).toBe(9);
     expect(Number(await incremental.warehouse.scalar(`SELECT count(*) FROM meta.engagement_pending_streams`))).toBe(0);
     const after = await engagementRows(incremental);
     expect(after.find((r) => r.user_id === 'anna' && r.video_id === 'A')).toMatchObject({ total_watch_time_s: 40 });
@@ -59,8 +65,7 @@ describe('incremental engagement builds', () => {
     expect(after).toEqual(await engagementRows(full));
 
     // Nothing new: a rebuild changes nothing and recomputes nothing.
-    await buildEngagement(incremental);
-    expect(await incremental.warehouse.rows(`SELECT count(*)::INTEGER AS n FROM engagement_affected_pairs`)).toEqual([{ n: 0 }]);
+    expect(await buildEngagement(incremental)).toMatchObject({ full: false, scopeKeys: 0, inputRows: 0 });
     expect(await engagementRows(incremental)).toEqual(after);
     incremental.warehouse.close();
     full.warehouse.close();
@@ -71,8 +76,7 @@ describe('incremental engagement builds', () => {
     await ingestLines(session, stream({ userId: 'u', sessionId: 's', videoId: 'v' }, [[0, 'play', 0], [10, 'pause', 10]]));
     await buildEngagement(session);
     await session.warehouse.run(`UPDATE meta.settings SET value = '600' WHERE key = 'session_timeout_s'`);
-    await buildEngagement(session);
-    expect(await session.warehouse.rows(`SELECT is_full_rebuild FROM engagement_build_mode`)).toEqual([{ is_full_rebuild: true }]);
+    expect(await buildEngagement(session)).toMatchObject({ full: true, scopeKeys: null });
     session.warehouse.close();
   });
 });

@@ -23,7 +23,6 @@ async function sessionWithSlices(eventsPerBuildSlice?: number): Promise<Pipeline
   });
 }
 
-const sliceCount = async (session: PipelineSession) => Number(await session.warehouse.scalar(`SELECT getvariable('engagement_slice_count')`));
 
 const first = randomStreams(21, 120);
 const second = [
@@ -36,24 +35,23 @@ describe('engagement build in slices of users', () => {
   it('gives the same rows as one pass, on a full build and on an incremental one', async () => {
     const onePass = await sessionWithSlices();
     await ingestLines(onePass, first.events);
-    await buildEngagement(onePass);
-    expect(await sliceCount(onePass)).toBe(1);
+    expect(await buildEngagement(onePass)).toMatchObject({ full: true, sliceCount: 1, slices: [null] });
     const onePassFirst = await engagementRows(onePass);
 
     const sliced = await sessionWithSlices(60);
     await ingestLines(sliced, first.events);
-    await buildEngagement(sliced);
-    // 12 is the most the mart has inserts for
-    expect(await sliceCount(sliced)).toBe(12);
+    const slicedFirst = await buildEngagement(sliced);
+    // 12 is the most the header allows (`slices: ..., at most 12`)
+    expect(slicedFirst.sliceCount).toBe(12);
     expect(await engagementRows(sliced)).toEqual(onePassFirst);
     expect(onePassFirst.length).toBeGreaterThan(100);
 
     await ingestLines(onePass, second);
     await ingestLines(sliced, second);
     await buildEngagement(onePass);
-    await buildEngagement(sliced);
-    expect(await sliced.warehouse.scalar(`SELECT is_full_rebuild FROM engagement_build_mode`)).toBe(false);
-    const incrementalSlices = await sliceCount(sliced);
+    const slicedSecond = await buildEngagement(sliced);
+    expect(slicedSecond.full).toBe(false);
+    const incrementalSlices = slicedSecond.sliceCount;
     expect(incrementalSlices).toBeGreaterThan(1);
     expect(incrementalSlices).toBeLessThanOrEqual(12);
     const expected = await engagementRows(onePass);
@@ -73,10 +71,9 @@ describe('engagement build in slices of users', () => {
     await buildEngagement(onePass);
     const sliced = await sessionWithSlices(60);
     await ingestLines(sliced, events);
-    await buildEngagement(sliced);
-    const slices = await sliced.warehouse.rows<{ slice: string }>(`SELECT slice FROM engagement_slices ORDER BY slice`);
+    const build = await buildEngagement(sliced);
     // the heavy user's 400 events span several slices' shares: some slice numbers have no users
-    expect(slices.length).toBeLessThan(await sliceCount(sliced));
+    expect(build.slices.length).toBeLessThan(build.sliceCount);
     expect(await engagementRows(sliced)).toEqual(await engagementRows(onePass));
     expect((await engagementRows(sliced)).find((row) => row.user_id === 'heavy')).toMatchObject({ event_count: 400 });
     onePass.close();
