@@ -24,6 +24,8 @@ export interface SampleVideoDay {
   readonly date: string;
   readonly views: number;
   readonly secondsViewed: number;
+  /** Brightcove still serves this day's numbers as provisional (not final): never the planted outlier. */
+  readonly provisional?: boolean;
 }
 
 export interface SampleEventOptions {
