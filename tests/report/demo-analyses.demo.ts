@@ -1,0 +1,31 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { listAnalyses } from '../../warehouse/analyses.ts';
+import { spawnPipeline } from '../hostile/pipeline-child.ts';
+
+/**
+ * Every analysis on the demo (the one run of tests/report/demo-setup.ts) through `pipeline analyze NAME
+ * --format json`: each returns rows. The values are pinned on the hand-made fixture (tests/analyses/
+ * analyses.test.ts) and the planted findings in demo-findings.demo.ts.
+ */
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = inject('demoDataDir');
+});
+
+describe('the analyses on the demo', () => {
+  it('analyze --list names every analysis with its question', async () => {
+    const listed = await spawnPipeline(['analyze', '--list', '--format', 'json'], process.env).done;
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as Array<{ name: string; question: string }>;
+    expect(rows.map((row) => row.name)).toEqual(listAnalyses().map((analysis) => analysis.name));
+    expect(rows.every((row) => row.question.length > 20)).toBe(true);
+  });
+
+  it.each(listAnalyses().map((analysis) => [analysis.name]))('%s returns rows through `pipeline analyze`', async (name) => {
+    const result = await spawnPipeline(['analyze', name, '--data-dir', dataDir, '--format', 'json'], process.env).done;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as unknown[]).length).toBeGreaterThan(0);
+  });
+});
