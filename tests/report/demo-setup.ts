@@ -2,13 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { spawnPipeline } from '../hostile/pipeline-child.ts';
+import { listAnalyses } from '../../warehouse/analyses.ts';
+import { spawnPipeline, type ChildResult } from '../hostile/pipeline-child.ts';
 import { TEST_CONFIG_PATH } from '../support/test-config.ts';
 
 /**
  * `npm run test:report`'s one demo run (vitest globalSetup of vitest.report.config.ts): `pipeline run
  * --demo` once into a temporary data dir, which every file of that config reads (the report in
- * Chromium, the planted findings, every analysis returning rows). The run is the smallest demo at which
+ * Chromium, the planted findings, every analysis returning rows), then `pipeline analyze NAME --format
+ * json` once per analysis (each a process of its own, as an analyst runs it), which the browser test
+ * compares with the page and demo-analyses.demo.ts checks. The run is the smallest demo at which
  * every planted finding still holds within its tolerance (measured: at 12-14 videos per account the
  * training / earnings-call ratio leaves 1.23 ± 5 %, at 10 the mobile trend stops rising every month):
  * 15 videos per account, as of 2025-06-20, history from 2024-06-01 (the 12th month before the as-of
@@ -26,6 +29,8 @@ declare module 'vitest' {
     demoDataDir: string;
     /** The configuration the demo ran with (the test configuration, history from DEMO_HISTORY_START). */
     demoConfigPath: string;
+    /** Per analysis name: `pipeline analyze NAME --format json` on the demo (exit code, stdout, stderr). */
+    demoAnalyzeOutputs: Record<string, Pick<ChildResult, 'code' | 'stdout' | 'stderr'>>;
   }
 }
 
@@ -34,6 +39,7 @@ export default async function runDemoOnce(project: TestProject): Promise<() => v
   if (reused) {
     project.provide('demoDataDir', join(reused, 'data'));
     project.provide('demoConfigPath', join(reused, 'reelhouse.config.json'));
+    project.provide('demoAnalyzeOutputs', await analyzeEach(join(reused, 'data')));
     return () => undefined;
   }
   const root = mkdtempSync(join(tmpdir(), 'reelhouse-report-demo-'));
@@ -51,5 +57,21 @@ export default async function runDemoOnce(project: TestProject): Promise<() => v
   }
   project.provide('demoDataDir', dataDir);
   project.provide('demoConfigPath', configPath);
+  project.provide('demoAnalyzeOutputs', await analyzeEach(dataDir));
   return () => rmSync(root, { recursive: true, force: true });
+}
+
+/** `pipeline analyze NAME --format json` for every analysis, two at a time (the 2-core CI machine). */
+async function analyzeEach(dataDir: string): Promise<Record<string, Pick<ChildResult, 'code' | 'stdout' | 'stderr'>>> {
+  const names = listAnalyses().map((analysis) => analysis.name);
+  const outputs: Record<string, Pick<ChildResult, 'code' | 'stdout' | 'stderr'>> = {};
+  const next = async (): Promise<void> => {
+    const name = names.shift();
+    if (name === undefined) return;
+    const { code, stdout, stderr } = await spawnPipeline(['analyze', name, '--data-dir', dataDir, '--format', 'json'], process.env).done;
+    outputs[name] = { code, stdout, stderr };
+    return next();
+  };
+  await Promise.all([next(), next()]);
+  return outputs;
 }

@@ -40,9 +40,11 @@ beforeAll(async () => {
   const configPath = inject('demoConfigPath');
   pipeline(['report', '--data-dir', dataDir, '--as-of', AS_OF], configPath);
 
-  // The rows each section must show: what `pipeline analyze NAME --format json` prints.
+  // The rows each section must show: what `pipeline analyze NAME --format json` printed (demo-setup.ts ran it).
+  const analyzed = inject('demoAnalyzeOutputs');
   for (const chart of REPORT_CHARTS) {
-    expected.set(chart.analysis, JSON.parse(pipeline(['analyze', chart.analysis, '--data-dir', dataDir, '--format', 'json'], configPath)) as Row[]);
+    expect(analyzed[chart.analysis]?.code, chart.analysis).toBe(0);
+    expected.set(chart.analysis, JSON.parse(analyzed[chart.analysis]!.stdout) as Row[]);
   }
 
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'reelhouse-chromium-')), {
