@@ -24,7 +24,7 @@ export interface SampleVideoDay {
   readonly date: string;
   readonly views: number;
   readonly secondsViewed: number;
-  /** Brightcove still serves this day's numbers as provisional (not final): never the planted outlier. */
+  /** The run holds only Brightcove's provisional numbers for this day (the reconciliation leaves it out): never the planted outlier. */
   readonly provisional?: boolean;
 }
 

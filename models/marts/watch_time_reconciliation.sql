@@ -8,9 +8,10 @@
 -- Brightcove reports the account's reporting day (its time zone, as the Analytics API gives it), the
 -- events are counted by the UTC date of the event that opened each watched segment
 -- (intermediate.user_video_daily_watch, written by the marts.user_video_engagement build with its rules).
--- Only Brightcove's final days count (is_reconciled): a provisional day (the last
--- extract.reconciled_after_days days before the as-of date) is served below its final numbers until a
--- later run fetches it reconciled, so comparing it would flag every recent day of a healthy event feed.
+-- Only Brightcove's final days count (is_reconciled): a day not yet fetched with reconciled=true (the
+-- trailing re-fetch window, extract.trailing_refetch_days, and the last extract.reconciled_after_days
+-- days) may hold numbers below its final ones until a later run fetches it reconciled, so comparing it
+-- would flag every recent day of a healthy event feed.
 -- Exact arithmetic: seconds as DECIMAL(18, 3), the tolerance as DECIMAL(18, 6), so the boundary
 -- |events - brightcove| = tolerance x brightcove is inside, decided without binary floating point.
 CREATE OR REPLACE TABLE marts.watch_time_reconciliation AS
