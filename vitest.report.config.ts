@@ -1,12 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-/** `npm run test:report`: the HTML report in headless Chromium (not part of `npm test`). */
+/**
+ * `npm run test:report` (not part of `npm test`): ONE demo run (tests/report/demo-setup.ts, a global
+ * setup) that every file here reads: the HTML report in headless Chromium (*.browser.ts) and the demo's
+ * planted findings and analyses (*.demo.ts, no browser needed).
+ */
 export default defineConfig({
   test: {
-    include: ['tests/report/**/*.browser.ts'],
-    maxWorkers: 1,
-    // A whole demo run in beforeAll: minutes on a busy 2-core machine; a test must never fail for being slow.
+    include: ['tests/report/**/*.browser.ts', 'tests/report/**/*.demo.ts'],
+    globalSetup: ['tests/report/demo-setup.ts'],
+    // The files only read the demo's data dir; two workers match the 2-core CI machine.
+    maxWorkers: 2,
+    // Minutes on a busy 2-core machine; a test must never fail for being slow.
     testTimeout: 900_000,
-    hookTimeout: 1_800_000,
+    hookTimeout: 900_000,
   },
 });

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { assertIsoDate, todayUtc, type PipelineSession } from '../warehouse/session.ts';
 import { assertCredentialsFor, loadBrightcoveAccess, type BrightcoveAccess } from './brightcove/credentials.ts';
+import { lastFinalDay } from './brightcove/date-windows.ts';
 import { demoEventVideos } from './events/demo-events.ts';
 import type { SampleVideo } from './events/sample-events.ts';
 import { runExtract, selectAccounts, type ExtractSummary } from './run-extract.ts';
@@ -56,7 +57,7 @@ export async function prepareExtract(args: ExtractArgs, log: (line: string) => v
   };
   const catalog = Object.values(simulator.dataset.videos).flat();
   const daily = Object.values(simulator.dataset.daily).flat();
-  return { access, accounts, asOf, demoEventVideos: demoEventVideos(catalog, 60, { daily, asOf }), stop: () => simulator.stop() };
+  return { access, accounts, asOf, demoEventVideos: demoEventVideos(catalog, 60, { daily, asOf, lastFinalDay: lastFinalDay(asOf, config.extract) }), stop: () => simulator.stop() };
 }
 
 /** REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: the demo simulator's videos per account (default: the simulator's 250). */

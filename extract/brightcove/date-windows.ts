@@ -128,6 +128,17 @@ export function isSettledForReconciled(window: DateWindow, asOf: string, afterDa
   return toMs(window.to) + DAY_MS <= toMs(asOf) - afterDays * DAY_MS;
 }
 
+/**
+ * The last day a run as of `asOf` holds Brightcove's final numbers for: before the trailing window
+ * (re-fetched without reconciled=true on every run) and settled for a reconciled query. Later days stay
+ * provisional in the warehouse until a later run fetches them final.
+ */
+export function lastFinalDay(asOf: string, settings: { readonly trailing_refetch_days: number; readonly reconciled_after_days: number }): string {
+  const beforeTrailing = addDays(asOf, -Math.max(settings.trailing_refetch_days, 1));
+  const settled = addDays(asOf, -(settings.reconciled_after_days + 1));
+  return minDate(beforeTrailing, settled);
+}
+
 function maxDate(a: string, b: string): string {
   return toMs(a) >= toMs(b) ? a : b;
 }

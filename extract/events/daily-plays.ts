@@ -8,14 +8,16 @@ import { seededRandom } from './seeded-random.ts';
  * - about a third of the plays of long videos (20 minutes or more) stop within the first minute;
  * - a few power users (POWER_USERS) watch six videos each to the end (High tier); every other viewer
  *   watches at most four videos, so nobody else reaches five High-tier videos;
- * - the busiest (video, day) lost half of its events (OUTLIER_SHARE of the seconds), as in a tracking outage.
+ * - the busiest (video, day) whose Brightcove numbers are final lost half of its events (OUTLIER_SHARE of the
+ *   seconds), as in a tracking outage; the reconciliation compares final days only, so the outlier is
+ *   never a provisional day.
  * Each play is one of the seeds' scenarios, shaped so its credited seconds are known in advance.
  */
 
 export interface DailyPlayVideo {
   readonly videoId: string;
   readonly durationS: number;
-  readonly days?: ReadonlyArray<{ readonly date: string; readonly views: number; readonly secondsViewed: number }>;
+  readonly days?: ReadonlyArray<{ readonly date: string; readonly views: number; readonly secondsViewed: number; readonly provisional?: boolean }>;
 }
 
 export const POWER_USERS = 5;
@@ -56,12 +58,12 @@ interface Viewer {
   clock: Map<string, { freeAtS: number; openSession?: string }>;
 }
 
-/** The (video, day) whose events lose half their seconds: the one with the most views (first in input order on ties). */
+/** The (video, day) whose events lose half their seconds: the final day with the most views (first in input order on ties). */
 export function outlierOf(videos: readonly DailyPlayVideo[]): { videoId: string; date: string } | undefined {
   let best: { videoId: string; date: string; views: number } | undefined;
   for (const video of videos) {
     for (const day of video.days ?? []) {
-      if (day.secondsViewed > 0 && day.views > 0 && (best === undefined || day.views > best.views)) best = { videoId: video.videoId, date: day.date, views: day.views };
+      if (day.provisional !== true && day.secondsViewed > 0 && day.views > 0 && (best === undefined || day.views > best.views)) best = { videoId: video.videoId, date: day.date, views: day.views };
     }
   }
   return best && { videoId: best.videoId, date: best.date };

@@ -42,22 +42,25 @@ const isoDaysBefore = (isoDate: string, days: number) => new Date(Date.parse(`${
 /**
  * Picks a spread of ACTIVE videos with a duration from a CMS-shaped catalog, in a stable order. With
  * the simulator's daily rows and the as-of date, only videos viewed in the events' window (the 21 days
- * before the as-of date, less the simulator's 3 provisional days) are picked, each with its daily views
- * and seconds, so the events reproduce Brightcove's numbers (extract/events/daily-plays.ts).
+ * before the as-of date, up to the day before it, as a live event feed would be) are picked, each with
+ * its daily views and seconds, so the events reproduce Brightcove's final numbers
+ * (extract/events/daily-plays.ts). The days after `lastFinalDay` (extract/brightcove/date-windows.ts:
+ * the run holds only provisional numbers for them) are marked provisional: the reconciliation leaves
+ * them out, so the planted outlier is never one of them.
  */
 export function demoEventVideos(
   catalog: ReadonlyArray<{ id: string; state?: string; duration?: number | null }>,
   howMany = 60,
-  brightcove?: { readonly daily: Iterable<DemoDailyRow>; readonly asOf: string },
+  brightcove?: { readonly daily: Iterable<DemoDailyRow>; readonly asOf: string; readonly lastFinalDay: string },
 ): SampleVideo[] {
-  const days = new Map<string, Array<{ date: string; views: number; secondsViewed: number }>>();
+  const days = new Map<string, Array<{ date: string; views: number; secondsViewed: number; provisional: boolean }>>();
   if (brightcove) {
     const from = isoDaysBefore(brightcove.asOf, 21);
-    const to = isoDaysBefore(brightcove.asOf, 4);
+    const to = isoDaysBefore(brightcove.asOf, 1);
     for (const row of brightcove.daily) {
       if (row.video === null || row.date < from || row.date > to || row.video_view <= 0) continue;
       const list = days.get(row.video) ?? [];
-      list.push({ date: row.date, views: row.video_view, secondsViewed: row.video_seconds_viewed });
+      list.push({ date: row.date, views: row.video_view, secondsViewed: row.video_seconds_viewed, provisional: row.date > brightcove.lastFinalDay });
       days.set(row.video, list);
     }
   }

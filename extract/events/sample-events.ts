@@ -24,6 +24,8 @@ export interface SampleVideoDay {
   readonly date: string;
   readonly views: number;
   readonly secondsViewed: number;
+  /** The run holds only Brightcove's provisional numbers for this day (the reconciliation leaves it out): never the planted outlier. */
+  readonly provisional?: boolean;
 }
 
 export interface SampleEventOptions {

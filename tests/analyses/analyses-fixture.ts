@@ -23,6 +23,8 @@ interface EngagementRow {
   completions: number;
   totalS: number;
   watchPct: number;
+  /** The video's duration (NULL when not given). */
+  durationS?: number;
   flags?: string[];
 }
 
@@ -31,9 +33,9 @@ async function insertEngagement(warehouse: Warehouse, row: EngagementRow): Promi
     `INSERT INTO marts.user_video_engagement
        (user_id, video_id, total_watch_time_s, unique_seconds_watched, rewatch_seconds, watch_percentage, max_position_s,
         session_count, completion_count, pause_count, forward_skips, backward_skips, avg_pauses_per_session, engagement_tier,
-        duration_source, first_event_at, last_event_at, event_count, quality_flags)
-     VALUES ($1, $2, $3, $3, 0, $4, $5, 1, $6, 0, 0, 0, 0, $7, 'cms', TIMESTAMP '2025-06-01 10:00:00', TIMESTAMP '2025-06-01 10:05:00', 4, $8::VARCHAR[])`,
-    [row.user, row.video, row.totalS, row.watchPct, row.maxPositionS, row.completions, row.tier, `[${(row.flags ?? []).map((flag) => `'${flag}'`).join(',')}]`],
+        duration_source, first_event_at, last_event_at, event_count, quality_flags, video_duration_s)
+     VALUES ($1, $2, $3, $3, 0, $4, $5, 1, $6, 0, 0, 0, 0, $7, 'cms', TIMESTAMP '2025-06-01 10:00:00', TIMESTAMP '2025-06-01 10:05:00', 4, $8::VARCHAR[], $9)`,
+    [row.user, row.video, row.totalS, row.watchPct, row.maxPositionS, row.completions, row.tier, `[${(row.flags ?? []).map((flag) => `'${flag}'`).join(',')}]`, row.durationS ?? null],
   );
 }
 
@@ -76,15 +78,16 @@ export async function analysesFixture(): Promise<string> {
     for (const video of ['a', 'b', 'c', 'd']) {
       await insertEngagement(warehouse, { user: 'u2', video, tier: 'High', maxPositionS: 120, completions: 1, totalS: 120, watchPct: 100 });
     }
-    await insertEngagement(warehouse, { user: 'u2', video: 'e', tier: 'Medium', maxPositionS: 60, completions: 0, totalS: 60, watchPct: 50 });
+    // u2/e: a video of exactly 20 minutes (a long video); u4/a and u5/a: one just shorter
+    await insertEngagement(warehouse, { user: 'u2', video: 'e', tier: 'Medium', maxPositionS: 60, completions: 0, totalS: 60, watchPct: 50, durationS: 1200 });
     for (const video of ['a', 'b', 'c', 'd', 'e', 'f']) {
       await insertEngagement(warehouse, { user: 'u3', video, tier: 'High', maxPositionS: 120, completions: 1, totalS: 108, watchPct: 90 });
     }
     await insertEngagement(warehouse, {
-      user: 'u4', video: 'a', tier: 'Minimal', maxPositionS: 0, completions: 0, totalS: 0, watchPct: 0,
+      user: 'u4', video: 'a', tier: 'Minimal', maxPositionS: 0, completions: 0, totalS: 0, watchPct: 0, durationS: 1199.999,
       flags: ['very_short_watch', 'no_valid_segments', 'unclosed_play'],
     });
-    await insertEngagement(warehouse, { user: 'u5', video: 'a', tier: 'Low', maxPositionS: 29.999, completions: 0, totalS: 29.999, watchPct: 25, flags: ['unclosed_play'] });
+    await insertEngagement(warehouse, { user: 'u5', video: 'a', tier: 'Low', maxPositionS: 29.999, completions: 0, totalS: 29.999, watchPct: 25, durationS: 1199.999, flags: ['unclosed_play'] });
 
     await warehouse.run(`INSERT INTO meta.player_event_files VALUES
       (1, 'sha-1', 'one.ndjson', 'ndjson', 10, 7, 2, 1, 'r1', TIMESTAMP '2025-06-30 01:00:00'),
@@ -101,10 +104,11 @@ export async function analysesFixture(): Promise<string> {
       ('analytics_video_daily', '${ACCOUNT_B}', 'neo', DATE '2025-06-29', DATE '2025-06-30', 1, 2, FALSE),
       ('player_events', '', NULL, DATE '2025-06-28', DATE '2025-06-30', 2, 2, FALSE)`);
 
-    await warehouse.run(`INSERT INTO marts.watch_time_reconciliation (account_id, video_id, view_date, event_watch_time_s, brightcove_seconds_viewed, is_within_tolerance) VALUES
-      ('${ACCOUNT_A}', '1001', DATE '2025-06-01', 100, 120, TRUE),
-      ('${ACCOUNT_B}', '1003', DATE '2025-06-01', 50, 100, FALSE),
-      ('${ACCOUNT_A}', '1001', DATE '2025-06-02', 90, 100, TRUE)`);
+    await warehouse.run(`INSERT INTO marts.watch_time_reconciliation (account_id, video_id, view_date, event_watch_time_s, brightcove_seconds_viewed, watch_time_ratio, is_within_tolerance) VALUES
+      ('${ACCOUNT_A}', '1001', DATE '2025-06-01', 100, 120, 0.8333, TRUE),
+      ('${ACCOUNT_B}', '1003', DATE '2025-06-01', 50, 100, 0.5, FALSE),
+      ('${ACCOUNT_A}', '1001', DATE '2025-06-02', 90, 100, 0.9, TRUE),
+      ('${ACCOUNT_A}', '1002', DATE '2025-06-02', 5, 0, NULL, FALSE)`);
 
     await warehouse.run(`DELETE FROM marts.daily_browser_views`);
     await warehouse.run(`INSERT INTO marts.daily_browser_views (account_id, video_id, view_date, channel, browser_type, video_view) VALUES

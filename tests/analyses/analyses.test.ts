@@ -63,13 +63,18 @@ describe('sql/analyses', () => {
     ]);
   });
 
-  it("regional_demand: the video's country x content type, most viewed first", async () => {
+  it("regional_demand: the video's country x content type, most viewed first, with views per day watched", async () => {
     expect(await run('regional_demand')).toEqual([
-      { country: 'US', video_content_type: 'training', video_views: 400, videos_viewed: 1 }, // 1001: 100 + 300
-      { country: 'GB', video_content_type: 'training', video_views: 200, videos_viewed: 1 }, // 1003
-      { country: 'GB', video_content_type: 'earnings_call', video_views: 50, videos_viewed: 1 }, // 1002
-      { country: '(not set)', video_content_type: '(not set)', video_views: 10, videos_viewed: 1 }, // 1004: 0 + 10
-      { country: 'US', video_content_type: 'interview', video_views: 0, videos_viewed: 0 }, // 1005: a day without views
+      // 1001: 100 + 300 views on 2 days with views: 400 / 2 = 200
+      { country: 'US', video_content_type: 'training', video_views: 400, videos_viewed: 1, viewing_days: 2, views_per_viewing_day: 200 },
+      // 1003: 200 on one day
+      { country: 'GB', video_content_type: 'training', video_views: 200, videos_viewed: 1, viewing_days: 1, views_per_viewing_day: 200 },
+      // 1002: 50 on one day
+      { country: 'GB', video_content_type: 'earnings_call', video_views: 50, videos_viewed: 1, viewing_days: 1, views_per_viewing_day: 50 },
+      // 1004: 0 + 10: the day without views is no viewing day: 10 / 1
+      { country: '(not set)', video_content_type: '(not set)', video_views: 10, videos_viewed: 1, viewing_days: 1, views_per_viewing_day: 10 },
+      // 1005: a day without views: no viewing day, no views per viewing day
+      { country: 'US', video_content_type: 'interview', video_views: 0, videos_viewed: 0, viewing_days: 0, views_per_viewing_day: null },
     ]);
   });
 
@@ -90,14 +95,18 @@ describe('sql/analyses', () => {
     ]);
   });
 
-  it('drop_off_by_position: viewers at or past each 30-second bucket start, and who stopped in it', async () => {
+  it('drop_off_by_position: viewers at or past each 30-second bucket start, who stopped in it, and who stopped in it on a long video', async () => {
     // 18 (user, video) rows: 15 reach 120 s (completed), u2/e reaches exactly 60 s, u5/a 29.999 s, u4/a 0 s.
+    // Long videos are 1200 s or more: u2/e (1200 s, at the boundary) is one; u4/a and u5/a (1199.999 s) are not.
     expect(await run('drop_off_by_position')).toEqual([
-      { position_bucket_start_s: 0, viewers: 18, dropped_in_bucket: 2, share_still_watching: 1 }, // u4 (0) and u5 (29.999) stop here
-      { position_bucket_start_s: 30, viewers: 16, dropped_in_bucket: 0, share_still_watching: 0.8889 }, // 15 + u2/e; 29.999 < 30; 16/18
-      { position_bucket_start_s: 60, viewers: 16, dropped_in_bucket: 1, share_still_watching: 0.8889 }, // 60 >= 60: u2/e still counts, and stops here
-      { position_bucket_start_s: 90, viewers: 15, dropped_in_bucket: 0, share_still_watching: 0.8333 }, // 15/18
-      { position_bucket_start_s: 120, viewers: 15, dropped_in_bucket: 0, share_still_watching: 0.8333 }, // 120 >= 120; the last bucket
+      // u4 (0) and u5 (29.999) stop here, both on a video just short of 20 minutes
+      { position_bucket_start_s: 0, viewers: 18, dropped_in_bucket: 2, long_videos_dropped_in_bucket: 0, share_still_watching: 1 },
+      // 15 + u2/e; 29.999 < 30; 16/18
+      { position_bucket_start_s: 30, viewers: 16, dropped_in_bucket: 0, long_videos_dropped_in_bucket: 0, share_still_watching: 0.8889 },
+      // 60 >= 60: u2/e still counts, and stops here, on a long video
+      { position_bucket_start_s: 60, viewers: 16, dropped_in_bucket: 1, long_videos_dropped_in_bucket: 1, share_still_watching: 0.8889 },
+      { position_bucket_start_s: 90, viewers: 15, dropped_in_bucket: 0, long_videos_dropped_in_bucket: 0, share_still_watching: 0.8333 }, // 15/18
+      { position_bucket_start_s: 120, viewers: 15, dropped_in_bucket: 0, long_videos_dropped_in_bucket: 0, share_still_watching: 0.8333 }, // 120 >= 120; the last bucket
     ]);
   });
 
@@ -132,11 +141,13 @@ describe('sql/analyses', () => {
     ]);
   });
 
-  it('watch_time_reconciliation: per day, the totals, their ratio and the videos outside the tolerance', async () => {
+  it('watch_time_reconciliation: per day, the totals, their ratio, the videos outside the tolerance and the lowest and highest video ratio', async () => {
     expect(await run('watch_time_reconciliation')).toEqual([
-      // 06-01: events 100 + 50 = 150, Brightcove 120 + 100 = 220: 150 / 220 = 0.681818… → 0.6818; 1003 is outside
-      { view_date: '2025-06-01', videos: 2, event_watch_time_s: 150, brightcove_seconds_viewed: 220, watch_time_ratio: 0.6818, videos_outside_tolerance: 1 },
-      { view_date: '2025-06-02', videos: 1, event_watch_time_s: 90, brightcove_seconds_viewed: 100, watch_time_ratio: 0.9, videos_outside_tolerance: 0 },
+      // 06-01: events 100 + 50 = 150, Brightcove 120 + 100 = 220: 150 / 220 = 0.681818… → 0.6818; 1003 is outside;
+      // video ratios 100 / 120 = 0.8333 and 50 / 100 = 0.5
+      { view_date: '2025-06-01', videos: 2, event_watch_time_s: 150, brightcove_seconds_viewed: 220, watch_time_ratio: 0.6818, videos_outside_tolerance: 1, min_video_ratio: 0.5, max_video_ratio: 0.8333 },
+      // 06-02: 90 + 5 = 95 of 100 + 0: 0.95; 1002 (5 s where Brightcove says 0) is outside and has no ratio: 0.9 is the only one
+      { view_date: '2025-06-02', videos: 2, event_watch_time_s: 95, brightcove_seconds_viewed: 100, watch_time_ratio: 0.95, videos_outside_tolerance: 1, min_video_ratio: 0.9, max_video_ratio: 0.9 },
     ]);
   });
 

@@ -27,7 +27,7 @@ function watch(userId: string, videoId: string, start: string, seconds: number, 
 
 beforeAll(async () => {
   session = await eventSession();
-  const videos = ['v_up_at', 'v_up_past', 'v_low_at', 'v_low_past', 'v_zero', 'v_only_events', 'v_midnight'];
+  const videos = ['v_up_at', 'v_up_past', 'v_low_at', 'v_low_past', 'v_zero', 'v_only_events', 'v_midnight', 'v_provisional'];
   await addCatalogDurations(session, Object.fromEntries(videos.map((video) => [video, 600])));
   await ingestLines(session, [
     ...watch('a', 'v_up_at', '2025-06-10T10:00:00Z', 120),
@@ -37,6 +37,8 @@ beforeAll(async () => {
     ...watch('a', 'v_low_past', '2025-06-10T12:00:00Z', 79.999),
     ...watch('a', 'v_zero', '2025-06-10T13:00:00Z', 10),
     ...watch('a', 'v_only_events', '2025-06-10T14:00:00Z', 10),
+    // 10 s where Brightcove's provisional numbers say 100: no row until the day is fetched final
+    ...watch('e', 'v_provisional', '2025-06-10T15:00:00Z', 10),
     // A segment opened before midnight UTC counts on that date; the next play, 4 minutes later (the same
     // viewing session), on the next.
     ...watch('d', 'v_midnight', '2025-06-11T23:59:00Z', 120),
@@ -51,6 +53,7 @@ beforeAll(async () => {
     fetchId: 'f-internet',
     from: '2025-06-01',
     to: '2025-06-28',
+    reconciled: true,
     items: [
       seconds('v_up_at', '2025-06-10', 100),
       seconds('v_up_past', '2025-06-10', 100),
@@ -62,6 +65,11 @@ beforeAll(async () => {
       seconds('v_midnight', '2025-06-12', 30),
       dailyItem(null, '2025-06-12', 5), // no video id: rejected by staging
     ],
+  });
+  // research: a day fetched while still provisional (asked without reconciled=true), never fetched final since
+  await insertAnalyticsFetch(session.warehouse, {
+    source: 'analytics_video_daily', accountId: ACCOUNTS.research, fetchId: 'f-research-provisional', from: '2025-06-10', to: '2025-06-10', reconciled: false,
+    items: [seconds('v_provisional', '2025-06-10', 100)],
   });
   // neo: a quiet account, its fetch covered days up to 06-27 without a row
   await insertAnalyticsFetch(session.warehouse, { source: 'analytics_video_daily', accountId: ACCOUNTS.neo, fetchId: 'f-neo', from: '2025-06-01', to: '2025-06-27', items: [] });
@@ -76,7 +84,7 @@ beforeAll(async () => {
 afterAll(() => session?.close());
 
 describe('marts.watch_time_reconciliation', () => {
-  it('pairs the events seconds per UTC date with Brightcove seconds where both exist, the tolerance boundary inside', async () => {
+  it('pairs the events seconds per UTC date with Brightcove final seconds where both exist, the tolerance boundary inside', async () => {
     expect(config.checks.reconciliation_tolerance).toBe(0.2);
     const rows = await session.warehouse.rows(
       `SELECT video_id, CAST(view_date AS VARCHAR) AS view_date, event_watch_time_s, brightcove_seconds_viewed, difference_s, watch_time_ratio, event_viewers, tolerance, is_within_tolerance
@@ -96,7 +104,8 @@ describe('marts.watch_time_reconciliation', () => {
       // Brightcove says 0 seconds: no ratio, and any watched second is outside
       { video_id: 'v_zero', view_date: '2025-06-10', event_watch_time_s: 10, brightcove_seconds_viewed: 0, difference_s: 10, watch_time_ratio: null, event_viewers: '1', tolerance: 0.2, is_within_tolerance: false },
     ]);
-    // v_only_events and v_only_brightcove have one side only: no row.
+    // v_only_events and v_only_brightcove have one side only: no row. v_provisional's Brightcove day is
+    // provisional (1/10 of the events' seconds would be far outside): no row either.
   });
 });
 
@@ -136,15 +145,15 @@ describe('warning checks', () => {
     const checks = discoverChecks().filter((check) => ['watch_time_reconciliation_within_tolerance', 'data_freshness_within_max_age'].includes(check.name));
     expect(checks.map((check) => check.severity)).toEqual(['warning', 'warning']);
     const results = await runChecks(session, checks);
-    // freshness: intranet, neo, player events; reconciliation: v_low_past, v_up_past, v_zero
+    // freshness: intranet, neo, research (06-10: 20 days), player events; reconciliation: v_low_past, v_up_past, v_zero
     expect(results.map((result) => [result.name, result.severity, result.failingRows])).toEqual([
-      ['data_freshness_within_max_age', 'warning', 3],
+      ['data_freshness_within_max_age', 'warning', 4],
       ['watch_time_reconciliation_within_tolerance', 'warning', 3],
     ]);
     expect(
       await session.warehouse.rows(`SELECT check_name, severity, failing_rows FROM meta.check_results WHERE run_id = $1 ORDER BY check_name`, [session.runId]),
     ).toEqual([
-      { check_name: 'data_freshness_within_max_age', severity: 'warning', failing_rows: '3' },
+      { check_name: 'data_freshness_within_max_age', severity: 'warning', failing_rows: '4' },
       { check_name: 'watch_time_reconciliation_within_tolerance', severity: 'warning', failing_rows: '3' },
     ]);
   });

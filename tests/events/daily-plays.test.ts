@@ -69,4 +69,16 @@ describe('demo events from daily numbers', () => {
     expect(rows.some((row) => row.quality_flags.includes('unclosed_play'))).toBe(true);
     session.warehouse.close();
   });
+
+  it('never plants the outlier on a provisional day (the reconciliation compares final days only)', () => {
+    const day = (date: string, views: number, provisional?: boolean) => ({ date, views, secondsViewed: views * 60, ...(provisional === undefined ? {} : { provisional }) });
+    const input: SampleVideo[] = [
+      { videoId: 'a', durationS: 300, days: [day('2025-06-10', 9, false), day('2025-06-12', 30, true)] },
+      { videoId: 'b', durationS: 300, days: [day('2025-06-11', 12), day('2025-06-13', 40, true)] },
+    ];
+    // the busiest days (40, 30 views) are provisional: the busiest final one is b on 06-11 (12 views; no flag = final)
+    expect(outlierOf(input)).toEqual({ videoId: 'b', date: '2025-06-11' });
+    // with b's day provisional too, a's 9 views on 06-10
+    expect(outlierOf([input[0]!, { ...input[1]!, days: [day('2025-06-11', 12, true)] }])).toEqual({ videoId: 'a', date: '2025-06-10' });
+  });
 });

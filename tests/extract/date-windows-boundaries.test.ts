@@ -7,8 +7,10 @@ import {
   halves,
   isSettledForReconciled,
   analyticsWindows,
+  lastFinalDay,
   uncoveredParts,
 } from '../../extract/brightcove/date-windows.ts';
+import { loadTestConfig } from '../support/test-config.ts';
 
 /**
  * Unit-level edges of the Analytics date windows (the cases extract/brightcove/date-windows.ts must get
@@ -122,5 +124,20 @@ describe('isSettledForReconciled', () => {
     // 2 days: 06-27 is settled, 06-28 is not
     expect(isSettledForReconciled({ from: '2025-06-27', to: '2025-06-27' }, '2025-06-30', 2)).toBe(true);
     expect(isSettledForReconciled({ from: '2025-06-28', to: '2025-06-28' }, '2025-06-30', 2)).toBe(false);
+  });
+});
+
+describe('lastFinalDay', () => {
+  it('is the day before the trailing window, or the last settled day when that comes first', () => {
+    const { trailing_refetch_days, reconciled_after_days } = loadTestConfig().extract;
+    expect([trailing_refetch_days, reconciled_after_days]).toEqual([7, 3]);
+    // trailing window 06-24..06-30 (7 days), settled up to 06-26 (3 days after 06-27 00:00): 06-23
+    expect(lastFinalDay('2025-06-30', { trailing_refetch_days, reconciled_after_days })).toBe('2025-06-23');
+    // a 2-day trailing window (06-29..06-30) leaves 06-27 and 06-28 to the reconciled rule: 06-26
+    expect(lastFinalDay('2025-06-30', { trailing_refetch_days: 2, reconciled_after_days: 3 })).toBe('2025-06-26');
+    // 4 days either way: trailing 06-27..06-30, settled up to 06-25
+    expect(lastFinalDay('2025-06-30', { trailing_refetch_days: 4, reconciled_after_days: 4 })).toBe('2025-06-25');
+    // no trailing window, no wait: every day before the as-of date
+    expect(lastFinalDay('2025-06-30', { trailing_refetch_days: 0, reconciled_after_days: 0 })).toBe('2025-06-29');
   });
 });

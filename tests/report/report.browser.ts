@@ -1,25 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPORT_CHARTS, type Row } from '../../warehouse/report/charts.ts';
-import { TEST_CONFIG_PATH } from '../support/test-config.ts';
+import { DEMO_AS_OF } from './demo-setup.ts';
 
 /**
- * `npm run test:report`: a demo run writes the report, `pipeline report --data-dir DIR` (the command
+ * `npm run test:report`: the demo run of tests/report/demo-setup.ts wrote the report, `pipeline report --data-dir DIR` (the command
  * line checks outside the project use) writes it again, and Debian's Chromium opens it offline: every
  * chart has a size, no request fails or leaves the file, and every number shown equals the analysis'
  * row. REPORT_SCREENSHOT=docs/report-first-screen.png also saves the first screen there.
  */
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const AS_OF = '2025-06-20';
+const AS_OF = DEMO_AS_OF;
 const REPO = resolve(import.meta.dirname, '..', '..');
 
-let root: string;
 let dataDir: string;
 let context: BrowserContext;
 let page: Page;
@@ -30,26 +29,22 @@ const expected = new Map<string, Row[]>();
 function pipeline(args: string[], configPath: string): string {
   return execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'pipeline.ts'), ...args, '--config', configPath], {
     cwd: REPO,
-    env: { ...process.env, REELHOUSE_DEMO_VIDEOS_PER_ACCOUNT: '60' },
+    env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'reelhouse-report-'));
-  dataDir = join(root, 'data');
-  // The test configuration with a 14-month history: enough for the mobile trend, quicker to extract.
-  const config = JSON.parse(readFileSync(TEST_CONFIG_PATH, 'utf8')) as { extract: { history_start_date: string } };
-  config.extract.history_start_date = '2024-05-01';
-  const configPath = join(root, 'reelhouse.config.json');
-  writeFileSync(configPath, JSON.stringify(config));
-  pipeline(['run', '--demo', '--data-dir', dataDir, '--as-of', AS_OF], configPath);
+  dataDir = inject('demoDataDir');
+  const configPath = inject('demoConfigPath');
   pipeline(['report', '--data-dir', dataDir, '--as-of', AS_OF], configPath);
 
-  // The rows each section must show: what `pipeline analyze NAME --format json` prints.
+  // The rows each section must show: what `pipeline analyze NAME --format json` printed (demo-setup.ts ran it).
+  const analyzed = inject('demoAnalyzeOutputs');
   for (const chart of REPORT_CHARTS) {
-    expected.set(chart.analysis, JSON.parse(pipeline(['analyze', chart.analysis, '--data-dir', dataDir, '--format', 'json'], configPath)) as Row[]);
+    expect(analyzed[chart.analysis]?.code, chart.analysis).toBe(0);
+    expected.set(chart.analysis, JSON.parse(analyzed[chart.analysis]!.stdout) as Row[]);
   }
 
   context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'reelhouse-chromium-')), {
