@@ -89,6 +89,12 @@ describe('analytics window sizing by expected rows', () => {
       { from: '2025-02-01', to: '2025-03-03' },
       { from: '2025-03-04', to: '2025-03-05' },
     ]);
+    // A last window that starts on the range's last day is one day long, not dropped: 31 + 1 days.
+    expect(fixedWindows({ from: '2025-01-01', to: '2025-02-01' }, windowDays)).toEqual([
+      { from: '2025-01-01', to: '2025-01-31' },
+      { from: '2025-02-01', to: '2025-02-01' },
+    ]);
+    expect(fixedWindows({ from: '2025-02-01', to: '2025-02-01' }, windowDays)).toEqual([{ from: '2025-02-01', to: '2025-02-01' }]);
   });
 
   it('counts the videos created on or before a day', () => {
