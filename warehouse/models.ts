@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Warehouse } from './duckdb.ts';
 import { crashPoint } from './crash-point.ts';
@@ -86,9 +86,12 @@ export function discoverModels(modelsDir = MODELS_DIR): Model[] {
     const name = `${layer}.${basename(file, '.sql')}`;
     const where = relative(process.cwd(), file);
     const parsed = parseModelHeader(sql, where);
-    const header: ModelHeader = parsed.incremental === undefined
+    // The scope path is relative to the folder that holds models/; a models tree copied elsewhere (a
+    // plan of edited models) without its scope queries reads the project's.
+    const besideModels = parsed.incremental === undefined ? undefined : join(modelsDir, '..', parsed.incremental.scope);
+    const header: ModelHeader = parsed.incremental === undefined || besideModels === undefined || !existsSync(besideModels)
       ? parsed
-      : { ...parsed, incremental: { ...parsed.incremental, scopeFile: join(modelsDir, '..', parsed.incremental.scope) } };
+      : { ...parsed, incremental: { ...parsed.incremental, scopeFile: besideModels } };
     checkStatementMatchesKind(name, sql, header, where);
     // An incremental model's outputs beside its own table and its bookkeeping are written by the runner.
     const writes = header.incremental === undefined
