@@ -210,7 +210,9 @@ async function generateIntoRawTable(): Promise<void> {
         CAST(CAST("timestamp" AS TIMESTAMP) AS DATE)                               AS event_date,
         part + 1                                                                    AS load_id,
         event_no                                                                    AS source_row,
-        'bench-direct'                                                              AS source_file
+        'bench-direct'                                                              AS source_file,
+        -- the id numbers: given below, as ingest gives them in its load's transaction
+        NULL AS user_no, NULL AS stream_no, NULL AS video_no
     FROM (${eventGenerator(events, { files: Number(values.files), withEventNumber: true })})
     -- what ingest would accept: no bad row, no re-sent copy
     WHERE "eventName" <> 'bogus_event' AND "timestamp" <> 'not a time' AND NOT is_resent`);
