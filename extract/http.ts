@@ -35,6 +35,17 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   timeoutMs: 540_000,
 });
 
+/**
+ * A tighter time limit for one kind of request than the policy's: each attempt ends after
+ * `attemptTimeoutMs` (connecting included), and no attempt starts that could end after `budgetMs`
+ * from the first one. For an endpoint that answers in milliseconds when it is up (the token endpoint),
+ * so a host that drops packets fails the run in under a minute instead of 6 x 9 minutes.
+ */
+export interface TimeLimits {
+  readonly attemptTimeoutMs: number;
+  readonly budgetMs: number;
+}
+
 /** What a request is for: shown in errors and used to count. */
 export interface RequestContext {
   /** e.g. `cms:/videos`, `analytics:/v1/data`, `oauth:/v4/access_token` */
@@ -176,6 +187,8 @@ function asNetworkError(error: unknown): NetworkError | undefined {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
   if (/UND_ERR_(HEADERS|BODY|CONNECT)_TIMEOUT/.test(code)) return new NetworkError('timeout', `timed out (${code})`);
+  // AbortSignal.timeout of an attempt with TimeLimits
+  if ((error as Error).name === 'TimeoutError') return new NetworkError('timeout', 'no answer within the time limit of one attempt');
   if (NETWORK_CODES.test(code) || /socket|terminated|other side closed|ECONNRESET/i.test(message)) {
     return new NetworkError('network_error', `${code || 'network error'}: ${message}`);
   }
@@ -194,6 +207,14 @@ export interface HttpClientOptions {
   readonly counter?: RequestCounter;
   /** Connections per origin; CMS allows 20 concurrent requests per account. */
   readonly connectionsPerOrigin?: number;
+}
+
+interface SendOptions {
+  readonly auth?: BearerAuth;
+  readonly body?: string;
+  readonly headers?: Record<string, string>;
+  readonly expect?: (body: unknown) => string | undefined;
+  readonly limits?: TimeLimits;
 }
 
 export interface JsonResponse {
@@ -247,11 +268,12 @@ export class HttpClient {
     return this.send('GET', url, context, { auth, expect });
   }
 
-  /** POST a form, for the token endpoint. */
-  postForm(url: string, form: string, headers: Record<string, string>, context: RequestContext): Promise<JsonResponse> {
+  /** POST a form, for the token endpoint; `limits` tightens the policy's time limits. */
+  postForm(url: string, form: string, headers: Record<string, string>, context: RequestContext, limits?: TimeLimits): Promise<JsonResponse> {
     return this.send('POST', url, context, {
       body: form,
       headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      limits,
     });
   }
 
@@ -259,9 +281,10 @@ export class HttpClient {
     method: 'GET' | 'POST',
     url: string,
     context: RequestContext,
-    options: { auth?: BearerAuth; body?: string; headers?: Record<string, string>; expect?: (body: unknown) => string | undefined },
+    options: SendOptions,
   ): Promise<JsonResponse> {
     const policy = this.policy;
+    const firstAttemptAt = performance.now();
     let attempts = 0;
     let lastError: Error | undefined;
     try {
@@ -283,7 +306,11 @@ export class HttpClient {
           maxTimeout: 0,
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
             if (retriesLeft <= 0) return;
-            await sleep(this.delayBefore(attemptNumber + 1, error));
+            const delay = this.delayBefore(attemptNumber + 1, error);
+            const { limits } = options;
+            // Throwing here ends the retries: the next attempt could not end within the budget.
+            if (limits && performance.now() - firstAttemptAt + delay + limits.attemptTimeoutMs > limits.budgetMs) throw error;
+            await sleep(delay);
           },
         },
       );
@@ -309,9 +336,10 @@ export class HttpClient {
     method: 'GET' | 'POST',
     url: string,
     context: RequestContext,
-    options: { auth?: BearerAuth; body?: string; headers?: Record<string, string>; expect?: (body: unknown) => string | undefined },
+    options: SendOptions,
   ): Promise<JsonResponse> {
     let refreshed = false;
+    const timeoutMs = Math.min(this.policy.timeoutMs, options.limits?.attemptTimeoutMs ?? Infinity);
     for (;;) {
       const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
       let token: string | undefined;
@@ -329,8 +357,10 @@ export class HttpClient {
           headers,
           body: options.body,
           dispatcher: this.dispatcherFor(parsed),
-          headersTimeout: this.policy.timeoutMs,
-          bodyTimeout: this.policy.timeoutMs,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          // the connection attempt too (a host that drops packets never refuses)
+          signal: options.limits ? AbortSignal.timeout(options.limits.attemptTimeoutMs) : undefined,
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];

@@ -1,4 +1,4 @@
-import { isUnreachable, RunStoppingError, type BearerAuth, type HttpClient } from '../http.ts';
+import { isUnreachable, RunStoppingError, type BearerAuth, type HttpClient, type TimeLimits } from '../http.ts';
 import { redactUrl, registerSecret } from '../redact.ts';
 import type { Credential } from './credentials.ts';
 import { ENDPOINT, OAUTH_TOKEN_PATH } from './api-constants.ts';
@@ -37,6 +37,15 @@ interface CachedToken {
   readonly refreshAt: number;
 }
 
+/**
+ * The token endpoint answers in milliseconds when it is up, and it serves every account: 8 s per
+ * attempt (connecting included) and no attempt that could end past 40 s, so a run whose token
+ * endpoint cannot be reached stops within a minute of its start. 40 s holds the whole default
+ * backoff of a refused endpoint (6 attempts: delays of at most 1 + 2 + 4 + 8 + 16 s, then 8 s), and
+ * 3 or 4 attempts at a host that drops packets.
+ */
+export const TOKEN_TIME_LIMITS: TimeLimits = Object.freeze({ attemptTimeoutMs: 8_000, budgetMs: 40_000 });
+
 export function refreshMarginMs(expiresInSeconds: number): number {
   return Math.min(60_000, Math.max(1_000, expiresInSeconds * 100));
 }
@@ -52,6 +61,7 @@ export class TokenProvider implements BearerAuth {
     private readonly credential: Credential,
     private readonly now: () => number = Date.now,
     private readonly endpoint: TokenEndpointState = {},
+    private readonly limits: TimeLimits = TOKEN_TIME_LIMITS,
   ) {}
 
   async token(): Promise<string> {
@@ -74,7 +84,7 @@ export class TokenProvider implements BearerAuth {
     const tokenUrl = `${this.oauthOrigin}${OAUTH_TOKEN_PATH}`;
     let response;
     try {
-      response = await this.http.postForm(tokenUrl, 'grant_type=client_credentials', { authorization: `Basic ${basic}` }, { endpoint: ENDPOINT.token });
+      response = await this.http.postForm(tokenUrl, 'grant_type=client_credentials', { authorization: `Basic ${basic}` }, { endpoint: ENDPOINT.token }, this.limits);
     } catch (error) {
       if (!isUnreachable(error)) throw error;
       this.endpoint.unreachable ??= new TokenEndpointUnreachableError(tokenUrl, error.reason);
@@ -101,12 +111,13 @@ export class TokenCache {
   constructor(
     private readonly http: HttpClient,
     private readonly oauthOrigin: string,
+    private readonly limits: TimeLimits = TOKEN_TIME_LIMITS,
   ) {}
   forCredential(credential: Credential): TokenProvider {
     const key = `${credential.clientId}\u0000${credential.clientSecret}`;
     let provider = this.providers.get(key);
     if (!provider) {
-      provider = new TokenProvider(this.http, this.oauthOrigin, credential, Date.now, this.endpoint);
+      provider = new TokenProvider(this.http, this.oauthOrigin, credential, Date.now, this.endpoint, this.limits);
       this.providers.set(key, provider);
     }
     return provider;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
-import { TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
+import { TOKEN_TIME_LIMITS, TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
 import { HttpClient } from '../../extract/http.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
@@ -21,8 +21,13 @@ import { extractOnce, HISTORY_START, tempDataDir, TODAY } from './helpers.ts';
 
 const started: RunningSimulator[] = [];
 const children: RunningChild[] = [];
+const silentServers: Array<{ server: Server; sockets: Set<Socket> }> = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((sim) => sim.stop()));
+  for (const { server, sockets } of silentServers.splice(0)) {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
   // A run that outlived the test's time limit must not go on retrying in the background.
   for (const running of children.splice(0)) if (!running.exited()) running.child.kill('SIGKILL');
 });
@@ -36,6 +41,35 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A host that takes the connection and never answers, as one behind a firewall that drops packets
+ * looks to a client (it never refuses): only a time limit ends a request to it.
+ */
+async function silentPort(): Promise<number> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  silentServers.push({ server, sockets });
+  return (server.address() as { port: number }).port;
+}
+
+function pipelineEnv(origin: string, secret: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'REELHOUSE_SECRETS_FILE', 'REELHOUSE_RETRY_BASE_MS', 'REELHOUSE_RETRY_MAX_MS']) {
+    delete env[name];
+  }
+  return Object.assign(env, {
+    BRIGHTCOVE_CLIENT_ID: 'unreachable-test-client-id',
+    BRIGHTCOVE_CLIENT_SECRET: secret,
+    BRIGHTCOVE_OAUTH_URL: origin,
+    BRIGHTCOVE_CMS_URL: origin,
+    BRIGHTCOVE_ANALYTICS_URL: origin,
+  });
+}
+
 describe('an unreachable token endpoint', () => {
   it('fails the whole extract once its retries run out, within 60 s, naming the URL and what to check, never a secret', async () => {
     const config = loadTestConfig();
@@ -43,17 +77,7 @@ describe('an unreachable token endpoint', () => {
     const origin = `http://127.0.0.1:${port}`;
     const folder = tempDataDir();
     const secret = 'unreachable-test-client-secret-8d1f';
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'REELHOUSE_SECRETS_FILE', 'REELHOUSE_RETRY_BASE_MS', 'REELHOUSE_RETRY_MAX_MS']) {
-      delete env[name];
-    }
-    Object.assign(env, {
-      BRIGHTCOVE_CLIENT_ID: 'unreachable-test-client-id',
-      BRIGHTCOVE_CLIENT_SECRET: secret,
-      BRIGHTCOVE_OAUTH_URL: origin,
-      BRIGHTCOVE_CMS_URL: origin,
-      BRIGHTCOVE_ANALYTICS_URL: origin,
-    });
+    const env = pipelineEnv(origin, secret);
 
     // Every configured account, the shipped retry policy (no fast-retry overrides): the real budget.
     const startedAt = performance.now();
@@ -86,6 +110,52 @@ describe('an unreachable token endpoint', () => {
       warehouse.close();
     }
     expect(readFileSync(join(folder, 'work.duckdb')).includes(secret)).toBe(false);
+  });
+
+  it('that takes connections and never answers (packets dropped) fails the extract within 60 s, with the shipped limits', async () => {
+    const port = await silentPort();
+    const origin = `http://127.0.0.1:${port}`;
+    const folder = tempDataDir();
+    const startedAt = performance.now();
+    const running = spawnPipeline(['extract', '--data-dir', folder, '--config', TEST_CONFIG_PATH, '--as-of', TODAY], pipelineEnv(origin, 'silent-test-client-secret-51c2'));
+    children.push(running);
+    const result = await running.done;
+    const seconds = (performance.now() - startedAt) / 1000;
+
+    // Before the limits: 6 attempts of up to 9 minutes each. Now 8 s an attempt, none past 40 s: attempt 3
+    // ends at 25.5-27 s, a 4th at 35.5-39 s when the jitter lets it start, a 5th would end past 40 s.
+    expect(result.code, result.stderr).toBe(1);
+    expect(seconds).toBeLessThan(60);
+    const error = result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'));
+    expect(error).toHaveLength(1);
+    expect(error[0]).toMatch(new RegExp(`Cannot reach the Brightcove OAuth token endpoint ${origin}/v4/access_token \\(no answer within the time limit of one attempt \\([34] attempts\\)\\)`));
+    expect(result.stderr).not.toContain('silent-test-client-secret-51c2');
+  });
+});
+
+describe('the token endpoint time limits', () => {
+  it('are 8 s per attempt and 40 s in all: one minute covers the slowest failure and the start-up', () => {
+    expect(TOKEN_TIME_LIMITS).toEqual({ attemptTimeoutMs: 8_000, budgetMs: 40_000 });
+  });
+
+  it('end an attempt at its time limit, and start none that could end past the budget', async () => {
+    const port = await silentPort();
+    // 300 ms an attempt, 2-4 ms between attempts: attempt 2 would end at ~0.61 s, attempt 3 at
+    // ~0.91 s (<= 1.15 s: tried), attempt 4 at ~1.22 s (> 1.15 s: not tried), so 3 attempts of 6.
+    const http = new HttpClient({ policy: { maxAttempts: 6, baseDelayMs: 2, maxDelayMs: 4 } });
+    try {
+      const tokens = new TokenCache(http, `http://127.0.0.1:${port}`, { attemptTimeoutMs: 300, budgetMs: 1_150 });
+      const startedAt = performance.now();
+      const failure = await tokens.forCredential({ clientId: 'silent-client', clientSecret: 'silent-secret-value' }).token().catch((error: Error) => error);
+      const seconds = (performance.now() - startedAt) / 1000;
+      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
+      expect((failure as Error).message).toContain('(no answer within the time limit of one attempt (3 attempts))');
+      expect(http.counter.entries()).toEqual([{ endpoint: 'oauth:/v4/access_token', outcome: 'timeout', requests: 3 }]);
+      expect(seconds).toBeGreaterThanOrEqual(0.9); // three attempts of 300 ms each ran to their limit
+      expect(seconds).toBeLessThan(1.15 + 0.5);
+    } finally {
+      await http.close();
+    }
   });
 });
 
