@@ -70,6 +70,17 @@ function pipelineEnv(origin: string, secret: string): NodeJS.ProcessEnv {
   });
 }
 
+/** `pipeline extract` of every configured account against `origin`: how it ended, how long it took, its one error line. */
+async function extractAgainst(origin: string, folder: string, secret: string) {
+  const startedAt = performance.now();
+  const running = spawnPipeline(['extract', '--data-dir', folder, '--config', TEST_CONFIG_PATH, '--as-of', TODAY], pipelineEnv(origin, secret));
+  children.push(running);
+  const result = await running.done;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const errorLines = result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'));
+  return { result, seconds, errorLines };
+}
+
 describe('an unreachable token endpoint', () => {
   it('fails the whole extract once its retries run out, within 60 s, naming the URL and what to check, never a secret', async () => {
     const config = loadTestConfig();
@@ -77,18 +88,11 @@ describe('an unreachable token endpoint', () => {
     const origin = `http://127.0.0.1:${port}`;
     const folder = tempDataDir();
     const secret = 'unreachable-test-client-secret-8d1f';
-    const env = pipelineEnv(origin, secret);
-
     // Every configured account, the shipped retry policy (no fast-retry overrides): the real budget.
-    const startedAt = performance.now();
-    const running = spawnPipeline(['extract', '--data-dir', folder, '--config', TEST_CONFIG_PATH, '--as-of', TODAY], env);
-    children.push(running);
-    const result = await running.done;
-    const seconds = (performance.now() - startedAt) / 1000;
+    const { result, seconds, errorLines: error } = await extractAgainst(origin, folder, secret);
 
     expect(result.code, result.stderr).toBe(1);
     expect(seconds).toBeLessThan(60);
-    const error = result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'));
     expect(error).toHaveLength(1);
     expect(error[0]).toContain(`Cannot reach the Brightcove OAuth token endpoint ${origin}/v4/access_token (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:${port} (${config.extract.max_attempts} attempts))`);
     expect(error[0]).toContain('Check the network and the proxy (HTTPS_PROXY');
@@ -115,18 +119,12 @@ describe('an unreachable token endpoint', () => {
   it('that takes connections and never answers (packets dropped) fails the extract within 60 s, with the shipped limits', async () => {
     const port = await silentPort();
     const origin = `http://127.0.0.1:${port}`;
-    const folder = tempDataDir();
-    const startedAt = performance.now();
-    const running = spawnPipeline(['extract', '--data-dir', folder, '--config', TEST_CONFIG_PATH, '--as-of', TODAY], pipelineEnv(origin, 'silent-test-client-secret-51c2'));
-    children.push(running);
-    const result = await running.done;
-    const seconds = (performance.now() - startedAt) / 1000;
+    const { result, seconds, errorLines: error } = await extractAgainst(origin, tempDataDir(), 'silent-test-client-secret-51c2');
 
     // Before the limits: 6 attempts of up to 9 minutes each. Now 8 s an attempt, none past 40 s: attempt 3
     // ends at 25.5-27 s, a 4th at 35.5-39 s when the jitter lets it start, a 5th would end past 40 s.
     expect(result.code, result.stderr).toBe(1);
     expect(seconds).toBeLessThan(60);
-    const error = result.stderr.trim().split('\n').filter((line) => line.startsWith('Error:'));
     expect(error).toHaveLength(1);
     expect(error[0]).toMatch(new RegExp(`Cannot reach the Brightcove OAuth token endpoint ${origin}/v4/access_token \\(no answer within the time limit of one attempt \\([34] attempts\\)\\)`));
     expect(result.stderr).not.toContain('silent-test-client-secret-51c2');
