@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
-import { TOKEN_TIME_LIMITS, TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
+import { TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
 import { HttpClient } from '../../extract/http.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
@@ -11,6 +11,7 @@ import { dataDir } from '../../warehouse/data-dir.ts';
 import { spawnPipeline, type RunningChild } from '../hostile/pipeline-child.ts';
 import { loadTestConfig, TEST_CONFIG_PATH } from '../support/test-config.ts';
 import { extractOnce, HISTORY_START, tempDataDir, TODAY } from './helpers.ts';
+import { startSilentServer, type SilentServer } from './local-server.ts';
 
 /**
  * Extraction failures that every account shares end the run at once, and say what to do (issue 10):
@@ -21,13 +22,10 @@ import { extractOnce, HISTORY_START, tempDataDir, TODAY } from './helpers.ts';
 
 const started: RunningSimulator[] = [];
 const children: RunningChild[] = [];
-const silentServers: Array<{ server: Server; sockets: Set<Socket> }> = [];
+const silentServers: SilentServer[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((sim) => sim.stop()));
-  for (const { server, sockets } of silentServers.splice(0)) {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
+  await Promise.all(silentServers.splice(0).map((server) => server.close()));
   // A run that outlived the test's time limit must not go on retrying in the background.
   for (const running of children.splice(0)) if (!running.exited()) running.child.kill('SIGKILL');
 });
@@ -39,21 +37,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/**
- * A host that takes the connection and never answers, as one behind a firewall that drops packets
- * looks to a client (it never refuses): only a time limit ends a request to it.
- */
-async function silentPort(): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  silentServers.push({ server, sockets });
-  return (server.address() as { port: number }).port;
 }
 
 function pipelineEnv(origin: string, secret: string): NodeJS.ProcessEnv {
@@ -117,8 +100,9 @@ describe('an unreachable token endpoint', () => {
   });
 
   it('that takes connections and never answers (packets dropped) fails the extract within 60 s, with the shipped limits', async () => {
-    const port = await silentPort();
-    const origin = `http://127.0.0.1:${port}`;
+    const silent = await startSilentServer();
+    silentServers.push(silent);
+    const origin = `http://127.0.0.1:${silent.port}`;
     const { result, seconds, errorLines: error } = await extractAgainst(origin, tempDataDir(), 'silent-test-client-secret-51c2');
 
     // Before the limits: 6 attempts of up to 9 minutes each. Now 8 s an attempt, none past 40 s: attempt 3
@@ -128,32 +112,6 @@ describe('an unreachable token endpoint', () => {
     expect(error).toHaveLength(1);
     expect(error[0]).toMatch(new RegExp(`Cannot reach the Brightcove OAuth token endpoint ${origin}/v4/access_token \\(no answer within the time limit of one attempt \\([34] attempts\\)\\)`));
     expect(result.stderr).not.toContain('silent-test-client-secret-51c2');
-  });
-});
-
-describe('the token endpoint time limits', () => {
-  it('are 8 s per attempt and 40 s in all: one minute covers the slowest failure and the start-up', () => {
-    expect(TOKEN_TIME_LIMITS).toEqual({ attemptTimeoutMs: 8_000, budgetMs: 40_000 });
-  });
-
-  it('end an attempt at its time limit, and start none that could end past the budget', async () => {
-    const port = await silentPort();
-    // 300 ms an attempt, 2-4 ms between attempts: attempt 2 would end at ~0.61 s, attempt 3 at
-    // ~0.91 s (<= 1.15 s: tried), attempt 4 at ~1.22 s (> 1.15 s: not tried), so 3 attempts of 6.
-    const http = new HttpClient({ policy: { maxAttempts: 6, baseDelayMs: 2, maxDelayMs: 4 } });
-    try {
-      const tokens = new TokenCache(http, `http://127.0.0.1:${port}`, { attemptTimeoutMs: 300, budgetMs: 1_150 });
-      const startedAt = performance.now();
-      const failure = await tokens.forCredential({ clientId: 'silent-client', clientSecret: 'silent-secret-value' }).token().catch((error: Error) => error);
-      const seconds = (performance.now() - startedAt) / 1000;
-      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
-      expect((failure as Error).message).toContain('(no answer within the time limit of one attempt (3 attempts))');
-      expect(http.counter.entries()).toEqual([{ endpoint: 'oauth:/v4/access_token', outcome: 'timeout', requests: 3 }]);
-      expect(seconds).toBeGreaterThanOrEqual(0.9); // three attempts of 300 ms each ran to their limit
-      expect(seconds).toBeLessThan(1.15 + 0.5);
-    } finally {
-      await http.close();
-    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * A real HTTP server on 127.0.0.1 that answers from a script, for unit tests of the HTTP client and the
@@ -77,6 +77,31 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
     async close() {
       for (const response of hanging) response.destroy();
       server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface SilentServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A host that takes the connection and never answers, as one behind a firewall that drops packets
+ * looks to a client (it never refuses): only a time limit ends a request to it.
+ */
+export async function startSilentServer(): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

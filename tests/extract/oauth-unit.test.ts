@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { refreshMarginMs, TokenCache, TokenProvider } from '../../extract/brightcove/oauth.ts';
+import { refreshMarginMs, TOKEN_TIME_LIMITS, TokenCache, TokenEndpointUnreachableError, TokenProvider } from '../../extract/brightcove/oauth.ts';
 import { HttpClient } from '../../extract/http.ts';
 import { redact } from '../../extract/redact.ts';
-import { startScriptedServer, type ScriptedServer } from './local-server.ts';
+import { startScriptedServer, startSilentServer, type ScriptedServer } from './local-server.ts';
 
 /**
  * extract/brightcove/oauth.ts against a real token endpoint on 127.0.0.1 and a clock the test moves:
@@ -162,5 +162,32 @@ describe('TokenCache', () => {
     const provider = new TokenCache(http, server.url).forCredential(CREDENTIAL);
     expect(await provider.token()).toBe('access-token-1');
     expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('the token endpoint time limits', () => {
+  it('are 8 s per attempt and 40 s in all: one minute covers the slowest failure and the start-up', () => {
+    expect(TOKEN_TIME_LIMITS).toEqual({ attemptTimeoutMs: 8_000, budgetMs: 40_000 });
+  });
+
+  it('end an attempt at its time limit, and start none that could end past the budget', async () => {
+    const silent = await startSilentServer();
+    // 300 ms an attempt, 2-4 ms between attempts: attempt 2 would end at ~0.61 s, attempt 3 at
+    // ~0.91 s (<= 1.15 s: tried), attempt 4 at ~1.22 s (> 1.15 s: not tried), so 3 attempts of 6.
+    const limitedHttp = new HttpClient({ policy: { maxAttempts: 6, baseDelayMs: 2, maxDelayMs: 4 } });
+    try {
+      const tokens = new TokenCache(limitedHttp, `http://127.0.0.1:${silent.port}`, { attemptTimeoutMs: 300, budgetMs: 1_150 });
+      const startedAt = performance.now();
+      const failure = await tokens.forCredential({ clientId: 'silent-client', clientSecret: 'silent-secret-value' }).token().catch((error: Error) => error);
+      const seconds = (performance.now() - startedAt) / 1000;
+      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
+      expect((failure as Error).message).toContain('(no answer within the time limit of one attempt (3 attempts))');
+      expect(limitedHttp.counter.entries()).toEqual([{ endpoint: 'oauth:/v4/access_token', outcome: 'timeout', requests: 3 }]);
+      expect(seconds).toBeGreaterThanOrEqual(0.9); // three attempts of 300 ms each ran to their limit
+      expect(seconds).toBeLessThan(1.15 + 0.5);
+    } finally {
+      await limitedHttp.close();
+      await silent.close();
+    }
   });
 });
