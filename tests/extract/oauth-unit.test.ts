@@ -183,8 +183,8 @@ describe('the token endpoint time limits', () => {
       expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
       expect((failure as Error).message).toContain('(no answer within the time limit of one attempt (3 attempts))');
       expect(limitedHttp.counter.entries()).toEqual([{ endpoint: 'oauth:/v4/access_token', outcome: 'timeout', requests: 3 }]);
-      expect(seconds).toBeGreaterThanOrEqual(0.9); // three attempts of 300 ms each ran to their limit
-      expect(seconds).toBeLessThan(1.15 + 0.5);
+      // three attempts of 300 ms each ran to their limit (no upper bound: a loaded machine only adds time)
+      expect(seconds).toBeGreaterThanOrEqual(0.9);
     } finally {
       await limitedHttp.close();
       await silent.close();
