@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, type ReelhouseConfig } from '../../config/load-config.ts';
-import { TokenCache, TokenEndpointUnreachableError } from '../../extract/brightcove/oauth.ts';
-import { HttpClient } from '../../extract/http.ts';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.ts';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
 import { dataDir } from '../../warehouse/data-dir.ts';
 import { spawnPipeline, type RunningChild } from '../hostile/pipeline-child.ts';
 import { loadTestConfig, TEST_CONFIG_PATH } from '../support/test-config.ts';
 import { extractOnce, HISTORY_START, tempDataDir, TODAY } from './helpers.ts';
-import { startSilentServer, type SilentServer } from './local-server.ts';
+import { closedPort, startSilentServer, type SilentServer } from './local-server.ts';
 
 /**
  * Extraction failures that every account shares end the run at once, and say what to do (issue 10):
@@ -29,15 +26,6 @@ afterEach(async () => {
   // A run that outlived the test's time limit must not go on retrying in the background.
   for (const running of children.splice(0)) if (!running.exited()) running.child.kill('SIGKILL');
 });
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function pipelineEnv(origin: string, secret: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -112,27 +100,6 @@ describe('an unreachable token endpoint', () => {
     expect(error).toHaveLength(1);
     expect(error[0]).toMatch(new RegExp(`Cannot reach the Brightcove OAuth token endpoint ${origin}/v4/access_token \\(no answer within the time limit of one attempt \\([34] attempts\\)\\)`));
     expect(result.stderr).not.toContain('silent-test-client-secret-51c2');
-  });
-});
-
-describe('token providers of one run', () => {
-  it('once the endpoint is found unreachable, every other credential fails at once, without asking it again', async () => {
-    const port = await closedPort();
-    const http = new HttpClient({ policy: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 4 } });
-    try {
-      const tokens = new TokenCache(http, `http://127.0.0.1:${port}`);
-      const first = tokens.forCredential({ clientId: 'first-client', clientSecret: 'first-secret-value' });
-      const second = tokens.forCredential({ clientId: 'second-client', clientSecret: 'second-secret-value' });
-      const failure = await first.token().catch((error: Error) => error);
-      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
-      expect(http.counter.total('oauth:/v4/access_token')).toBe(3);
-      await expect(second.token()).rejects.toBe(failure);
-      await expect(first.token()).rejects.toBe(failure);
-      // 3 attempts in all: the second credential and a second call never reached the network.
-      expect(http.counter.total('oauth:/v4/access_token')).toBe(3);
-    } finally {
-      await http.close();
-    }
   });
 });
 

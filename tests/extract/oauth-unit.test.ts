@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { refreshMarginMs, TOKEN_TIME_LIMITS, TokenCache, TokenEndpointUnreachableError, TokenProvider } from '../../extract/brightcove/oauth.ts';
-import { HttpClient } from '../../extract/http.ts';
+import { HttpClient, RequestFailedError } from '../../extract/http.ts';
 import { redact } from '../../extract/redact.ts';
-import { startScriptedServer, startSilentServer, type ScriptedServer } from './local-server.ts';
+import { closedPort, startScriptedServer, startSilentServer, type ScriptedServer } from './local-server.ts';
 
 /**
  * extract/brightcove/oauth.ts against a real token endpoint on 127.0.0.1 and a clock the test moves:
@@ -189,5 +189,37 @@ describe('the token endpoint time limits', () => {
       await limitedHttp.close();
       await silent.close();
     }
+  });
+});
+
+describe('token providers of one run', () => {
+  it('once the endpoint is found unreachable, every other credential fails at once, without asking it again', async () => {
+    const port = await closedPort();
+    const failingHttp = new HttpClient({ policy: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 4 } });
+    try {
+      const tokens = new TokenCache(failingHttp, `http://127.0.0.1:${port}`);
+      const first = tokens.forCredential({ clientId: 'first-client', clientSecret: 'first-secret-value' });
+      const second = tokens.forCredential({ clientId: 'second-client', clientSecret: 'second-secret-value' });
+      const failure = await first.token().catch((error: Error) => error);
+      expect(failure).toBeInstanceOf(TokenEndpointUnreachableError);
+      expect((failure as Error).name).toBe('TokenEndpointUnreachableError');
+      expect(failingHttp.counter.total('oauth:/v4/access_token')).toBe(3);
+      await expect(second.token()).rejects.toBe(failure);
+      await expect(first.token()).rejects.toBe(failure);
+      // 3 attempts in all: the second credential and a second call never reached the network.
+      expect(failingHttp.counter.total('oauth:/v4/access_token')).toBe(3);
+    } finally {
+      await failingHttp.close();
+    }
+  });
+
+  it('an answer that is an error (401 from the token endpoint) fails that call only: the endpoint is not marked unreachable', async () => {
+    server.script({ status: 401, body: { error: 'invalid_client' } }, ...tokenReplies(300, 1));
+    const provider = new TokenProvider(http, server.url, CREDENTIAL, now);
+    const failure = await provider.token().catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(RequestFailedError);
+    expect(failure).not.toBeInstanceOf(TokenEndpointUnreachableError);
+    // asked again on the next call, and answered
+    expect(await provider.token()).toBe('access-token-1');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../warehouse/duckdb.ts';
-import { writeCsv } from '../../warehouse/export/csv.ts';
+import { jsonArrayText, writeCsv } from '../../warehouse/export/csv.ts';
 
 describe('CSV export', () => {
   it('writes RFC 4180 with CRLF, quotes, NULL as empty, and neutralises formulas in text only', async () => {
@@ -51,5 +51,13 @@ next line')) AS t(id, name, formula, amount, note) ORDER BY id`,
     await writeCsv(warehouse, `SELECT -5 AS n, -1.5::DOUBLE AS d, DATE '2025-06-30' AS day, '-5' AS t`, target);
     expect(readFileSync(target, 'utf8')).toBe("n,d,day,t\r\n-5,-1.5,2025-06-30,'-5\r\n");
     warehouse.close();
+  });
+});
+
+describe('jsonArrayText (the JSON exports: one item a line)', () => {
+  it('writes [] for no items, and the items one a line between brackets otherwise', () => {
+    expect(jsonArrayText([])).toBe('[]\n');
+    expect(jsonArrayText(['{"a":1}'])).toBe('[\n{"a":1}\n]\n');
+    expect(jsonArrayText(['{"a":1}', '{"a":2}'])).toBe('[\n{"a":1},\n{"a":2}\n]\n');
   });
 });
