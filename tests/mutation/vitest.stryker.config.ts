@@ -12,6 +12,8 @@ export const STRYKER_TEST_FILES = [
   'tests/extract/analytics-unit.test.ts',
   'tests/extract/date-windows.test.ts',
   'tests/extract/date-windows-boundaries.test.ts',
+  // the history start, the settled/trailing split and window sizing by expected rows (one 5 s test)
+  'tests/extract/history-and-window-sizing.test.ts',
   'tests/extract/json-and-redact.test.ts',
   'tests/warehouse/csv.test.ts',
   'tests/warehouse/csv-escaping.test.ts',
