@@ -313,6 +313,54 @@ describe('history start and window sizing', () => {
   });
 });
 
+describe('/v1/data/status answers that are not a status', () => {
+  const forgetDeviceStatus = () =>
+    session.warehouse.run(`DELETE FROM meta.extract_state WHERE account_id = '${ACCOUNT.account_id}' AND state_key = 'reconciled_from' AND source = 'analytics_video_device_daily'`);
+  afterEach(async () => {
+    // the other tests expect the stored 2011-01-01
+    await forgetDeviceStatus();
+    await lander.commit([{ source: 'analytics_video_device_daily', accountId: ACCOUNT.account_id, stateKey: 'reconciled_from', stateValue: '2011-01-01' }]);
+  });
+
+  it.each([
+    [[], 'expected a status object'],
+    [null, 'expected a status object'],
+    ['2025-05-25', 'expected a status object'],
+    [{ reconciled_to: '2025-06-26' }, 'expected reconciled_from as YYYY-MM-DD'],
+    [{ reconciled_from: 20250525 }, 'expected reconciled_from as YYYY-MM-DD'],
+    [{ reconciled_from: 'x2025-05-25' }, 'expected reconciled_from as YYYY-MM-DD'],
+    [{ reconciled_from: '2025-05-25x' }, 'expected reconciled_from as YYYY-MM-DD'],
+    [{ reconciled_from: '2025-13-45' }, 'expected reconciled_from as YYYY-MM-DD'],
+  ])('refuses %j: the run stops naming the problem, and nothing is stored', async (body, problem) => {
+    await forgetDeviceStatus();
+    server.script({ status: 200, body: JSON.stringify(body) });
+    const failure = await extractor().windowTasks().catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(RequestFailedError);
+    expect((failure as Error).message).toContain(problem);
+    expect(await session.warehouse.scalar(
+      `SELECT count(*)::INTEGER FROM meta.extract_state WHERE source = 'analytics_video_device_daily' AND state_key = 'reconciled_from'`,
+    )).toBe(0);
+  });
+
+  it('a server error (not 404) on the status stops the run: the documented date stands in only for a server without the endpoint', async () => {
+    await forgetDeviceStatus();
+    server.script({ status: 500 });
+    const failure = await extractor().windowTasks().catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(RequestFailedError);
+    expect((failure as RequestFailedError).status).toBe(500);
+    expect(logLines.join('\n')).not.toContain('documented');
+  });
+
+  it('takes a well-formed reconciled_from as it is', async () => {
+    await forgetDeviceStatus();
+    server.script({ status: 200, body: { reconciled_from: '2025-05-25' } });
+    await extractor().windowTasks();
+    expect(await session.warehouse.scalar(
+      `SELECT state_value FROM meta.extract_state WHERE source = 'analytics_video_device_daily' AND state_key = 'reconciled_from'`,
+    )).toBe('2025-05-25');
+  });
+});
+
 describe('reconciled after N days, end to end', () => {
   it('asks reconciled exactly for the days that ended reconciled_after_days before as-of', async () => {
     // fixture: 3 days; as-of 06-30 00:00 − 3 days = 06-27 00:00, the end of 06-26: 06-26 is final, 06-27 is not
