@@ -78,6 +78,11 @@ describe('analytics window sizing by expected rows', () => {
       { from: '2025-01-04', to: '2025-01-05' }, // 40
     ]);
     expect(sizeWindows({ from: '2025-01-01', to: '2025-12-31' }, () => 0, 100)).toEqual([{ from: '2025-01-01', to: '2025-12-31' }]);
+    // the first day over the budget: a window of its own, never an empty one before it
+    expect(sizeWindows({ from: '2025-01-01', to: '2025-01-02' }, (day) => (day === '2025-01-01' ? 101 : 1), 100)).toEqual([
+      { from: '2025-01-01', to: '2025-01-01' },
+      { from: '2025-01-02', to: '2025-01-02' },
+    ]);
   });
 
   it('falls back to the configured window length when no row count can be expected', () => {
