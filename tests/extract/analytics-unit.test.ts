@@ -331,6 +331,8 @@ describe('/v1/data/status answers that are not a status', () => {
     [{ reconciled_from: 'x2025-05-25' }, 'expected reconciled_from as YYYY-MM-DD'],
     [{ reconciled_from: '2025-05-25x' }, 'expected reconciled_from as YYYY-MM-DD'],
     [{ reconciled_from: '2025-13-45' }, 'expected reconciled_from as YYYY-MM-DD'],
+    // a date Date.parse takes (an extended year) but not YYYY-MM-DD
+    [{ reconciled_from: '+002025-05-25' }, 'expected reconciled_from as YYYY-MM-DD'],
   ])('refuses %j: the run stops naming the problem, and nothing is stored', async (body, problem) => {
     await forgetDeviceStatus();
     server.script({ status: 200, body: JSON.stringify(body) });
