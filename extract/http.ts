@@ -339,7 +339,6 @@ export class HttpClient {
     options: SendOptions,
   ): Promise<JsonResponse> {
     let refreshed = false;
-    const timeoutMs = Math.min(this.policy.timeoutMs, options.limits?.attemptTimeoutMs ?? Infinity);
     for (;;) {
       const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
       let token: string | undefined;
@@ -357,9 +356,9 @@ export class HttpClient {
           headers,
           body: options.body,
           dispatcher: this.dispatcherFor(parsed),
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          // the connection attempt too (a host that drops packets never refuses)
+          headersTimeout: this.policy.timeoutMs,
+          bodyTimeout: this.policy.timeoutMs,
+          // the whole attempt, connecting included (a host that drops packets never refuses)
           signal: options.limits ? AbortSignal.timeout(options.limits.attemptTimeoutMs) : undefined,
         });
         status = response.statusCode;

@@ -174,7 +174,8 @@ describe('the token endpoint time limits', () => {
     const silent = await startSilentServer();
     // 300 ms an attempt, 2-4 ms between attempts: attempt 2 would end at ~0.61 s, attempt 3 at
     // ~0.91 s (<= 1.15 s: tried), attempt 4 at ~1.22 s (> 1.15 s: not tried), so 3 attempts of 6.
-    const limitedHttp = new HttpClient({ policy: { maxAttempts: 6, baseDelayMs: 2, maxDelayMs: 4 } });
+    // (the policy's own attempt timeout, 5 s here, is not what ends these attempts)
+    const limitedHttp = new HttpClient({ policy: { maxAttempts: 6, baseDelayMs: 2, maxDelayMs: 4, timeoutMs: 5_000 } });
     try {
       const tokens = new TokenCache(limitedHttp, `http://127.0.0.1:${silent.port}`, { attemptTimeoutMs: 300, budgetMs: 1_150 });
       const startedAt = performance.now();
