@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { commitTemporaryFile, writeAtomically } from '../../warehouse/atomic-file.ts';
 import type { DataDir } from '../../warehouse/data-dir.ts';
 import { sqlString, type Warehouse } from '../../warehouse/duckdb.ts';
-import { formatOf, stageEventFile, type EventFileFormat, type StagedRows } from './stage-event-file.ts';
+import { formatOf, stageEventFile, STAGING_TABLES, type EventFileFormat, type StagedRows } from './stage-event-file.ts';
 import { crashPoint } from '../../warehouse/crash-point.ts';
 import { assignEventNumbers, dropEventNumberTables, EVENT_NUMBER_JOINS } from '../../warehouse/event-numbers.ts';
 import { clearStrayFiles, commitEventLoadToLake, markCommitApplied } from '../../warehouse/lake-index.ts';
@@ -206,7 +206,7 @@ async function classifyLandAndCommit(
 
   await commitEventLoad(warehouse, runId, loadId, sha256, file, format, result, landed, lakeCommit);
   crashPoint('events:committed');
-  await warehouse.run('DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_rows');
+  await warehouse.run(['ingest_classified', ...STAGING_TABLES].map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
   await dropEventNumberTables(warehouse);
   return result;
 }

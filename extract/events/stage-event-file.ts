@@ -10,10 +10,11 @@ import { EVENT_FIELDS, EVENT_FIELD_NAMES, sourceColumnFor, type EventField } fro
  * Makes one source file readable as staged rows: every field as text, with the line (NDJSON, CSV) or row
  * (Parquet) number, the row as read (`raw_source`: the text, or the Parquet row), and `parse_error`
  * when the row could not be read at all. Nothing is validated here; sql/events/classify-rows.sql
- * decides what is accepted. NDJSON is read by DuckDB (vectorised) into the temporary table
- * `ingest_rows`; CSV goes through csv-parse, which knows the line of every record, including a malformed
- * one, into the same table. A Parquet file is not copied at all: its staged rows are a query over the
- * file, read once by the classification.
+ * decides what is accepted. NDJSON lines are read by DuckDB (vectorised) into the temporary table
+ * `ingest_lines`, and its staged rows are a query that parses them; CSV goes through csv-parse, which
+ * knows the line of every record, including a malformed one, into the temporary table `ingest_rows`. A
+ * Parquet file is not copied at all: its staged rows are a query over the file. Either query is read
+ * once by the classification.
  */
 
 export type EventFileFormat = 'ndjson' | 'csv' | 'parquet';
@@ -67,14 +68,21 @@ const TABLE_STAGED: StagedRows = {
 
 export async function stageEventFile(warehouse: Warehouse, path: string, format: EventFileFormat): Promise<StagedRows> {
   if (format === 'parquet') return stageParquet(warehouse, path);
+  if (format === 'ndjson') return stageNdjson(warehouse, path);
   await warehouse.run(`CREATE OR REPLACE TEMP TABLE ingest_rows (${STAGED_COLUMNS.join(', ')})`);
-  if (format === 'ndjson') await stageNdjson(warehouse, path);
-  else await stageCsv(warehouse, path);
+  await stageCsv(warehouse, path);
   return TABLE_STAGED;
 }
 
-/** NDJSON: each line read as one text value (a delimiter that valid JSON never holds raw), then parsed in SQL. */
-async function stageNdjson(warehouse: Warehouse, path: string): Promise<void> {
+/** The temp tables staging leaves for the classification; dropped once the load is done. */
+export const STAGING_TABLES = ['ingest_rows', 'ingest_lines', 'ingest_invalid_lines'] as const;
+
+/**
+ * NDJSON: each line read as one text value (a delimiter that valid JSON never holds raw) into
+ * temp.ingest_lines; the staged rows are a query that parses them, read once by the classification
+ * (parsing into a second table cost as much as the parse: docs/benchmarks.md).
+ */
+async function stageNdjson(warehouse: Warehouse, path: string): Promise<StagedRows> {
   const unitSeparator = String.fromCharCode(31);
   // A temp table keeps file order in its rowid, which gives the line number (blank lines stay as NULL rows).
   let invalidLines: number[] = [];
@@ -90,13 +98,16 @@ async function stageNdjson(warehouse: Warehouse, path: string): Promise<void> {
     if (!/CSV Error|unicode|line size/i.test((error as Error).message)) throw error;
     invalidLines = await readLinesLeniently(warehouse, path);
   }
+  await warehouse.run(
+    `CREATE OR REPLACE TEMP TABLE ingest_invalid_lines AS
+     SELECT CAST(unnest(CAST(${sqlString(JSON.stringify(invalidLines))} AS BIGINT[])) AS BIGINT) AS source_row`,
+  );
   const structure = Object.fromEntries(
     EVENT_FIELD_NAMES.flatMap((field) => (EVENT_FIELDS[field] as readonly string[]).map((name) => [name, 'VARCHAR'])),
   );
   const fieldSql = (field: EventField) =>
-    `coalesce(${(EVENT_FIELDS[field] as readonly string[]).map((name) => `parsed.fields.${sqlIdent(name)}`).join(', ')})`;
-  await warehouse.run(`
-    INSERT INTO ingest_rows
+    `coalesce(${(EVENT_FIELDS[field] as readonly string[]).map((name) => `parsed.fields.${sqlIdent(name)}`).join(', ')}) AS ${field}`;
+  const relation = `(
     WITH numbered AS (
         SELECT rowid + 1 AS source_row, line FROM ingest_lines
     ),
@@ -110,15 +121,12 @@ async function stageNdjson(warehouse: Warehouse, path: string): Promise<void> {
                json_transform(CASE WHEN is_object THEN line END, ${sqlString(JSON.stringify(structure))}) AS fields
         FROM checked
     )
-    SELECT source_row, line, CASE WHEN is_object THEN NULL ELSE 'malformed_json' END,
+    SELECT source_row, line AS raw_source,
+           CASE WHEN source_row IN (SELECT source_row FROM ingest_invalid_lines) THEN 'invalid_utf8'
+                WHEN NOT is_object THEN 'malformed_json' END AS parse_error,
            ${EVENT_FIELD_NAMES.map(fieldSql).join(', ')}
-    FROM parsed`);
-  await warehouse.run('DROP TABLE ingest_lines');
-  if (invalidLines.length > 0) {
-    await warehouse.run(
-      `UPDATE ingest_rows SET parse_error = 'invalid_utf8' WHERE source_row IN (SELECT unnest(${sqlString(JSON.stringify(invalidLines))}::BIGINT[]))`,
-    );
-  }
+    FROM parsed)`;
+  return { relation, rawText: 'raw_source' };
 }
 
 /**

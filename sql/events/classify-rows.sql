@@ -3,8 +3,9 @@
 -- (how ingest applies them: docs/engagement.md). Two statements, run by extract/events/ingest-events.ts:
 -- the first types and checks every row (temp.ingest_typed), the second de-duplicates the valid ones
 -- against each other and against the events already landed on the dates they touch (temp.ingest_classified).
--- Placeholders filled by ingest-events.ts: {{staged}} the staged rows (temp.ingest_rows for NDJSON and CSV,
--- the Parquet file itself: extract/events/stage-event-file.ts), with the row as read in raw_source;
+-- Placeholders filled by ingest-events.ts: {{staged}} the staged rows (a query over temp.ingest_lines for
+-- NDJSON, temp.ingest_rows for CSV, the Parquet file itself: extract/events/stage-event-file.ts), with the
+-- row as read in raw_source;
 -- {{raw_text}} the row's raw text from raw_source (computed for rejected rows only: a Parquet row as
 -- JSON costs as much as all the rest of its typing); {{landed}} the lake files of the touched dates.
 -- Reads the run's as-of date from meta.settings (never the wall clock).
