@@ -8,7 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/report/**/*.browser.ts', 'tests/report/**/*.demo.ts'],
-    globalSetup: ['tests/report/demo-setup.ts'],
+    // every temporary file of the run in one folder, removed at the end (tests/support/test-temp-root.ts)
+    globalSetup: ['tests/support/test-temp-root.ts', 'tests/report/demo-setup.ts'],
     // The files only read the demo's data dir; two workers match the 2-core CI machine.
     maxWorkers: 2,
     // Minutes on a busy 2-core machine; a test must never fail for being slow.
