@@ -203,6 +203,23 @@ function rowShape(profile: ViewProfile, day: number): RowShape {
   };
 }
 
+type ViewSums = Pick<DailyRow, 'video_percent_viewed' | 'video_engagement_1' | 'video_engagement_25' | 'video_engagement_50' | 'video_engagement_75' | 'video_engagement_100'>;
+
+/**
+ * The metrics that are sums over the views (fractional, as the API sends them), for a part of the views:
+ * a fraction of the views holds the same fraction of each sum, so the ratios stay the row's.
+ */
+function scaledViewSums(row: ViewSums, fraction: number): ViewSums {
+  return {
+    video_percent_viewed: row.video_percent_viewed * fraction,
+    video_engagement_1: row.video_engagement_1 * fraction,
+    video_engagement_25: row.video_engagement_25 * fraction,
+    video_engagement_50: row.video_engagement_50 * fraction,
+    video_engagement_75: row.video_engagement_75 * fraction,
+    video_engagement_100: row.video_engagement_100 * fraction,
+  };
+}
+
 /** The same row as seen before reconciliation: smaller numbers, still internally consistent. */
 export function provisionalRow(row: DailyRow, factor: number): DailyRow {
   const views = Math.floor(row.video_view * factor);
@@ -214,12 +231,7 @@ export function provisionalRow(row: DailyRow, factor: number): DailyRow {
     video_impression: impressions,
     play_request: Math.min(impressions, Math.max(views, Math.floor(row.play_request * factor))),
     video_seconds_viewed: Math.floor(row.video_seconds_viewed * factor),
-    video_percent_viewed: row.video_percent_viewed * factor,
-    video_engagement_1: row.video_engagement_1 * factor,
-    video_engagement_25: row.video_engagement_25 * factor,
-    video_engagement_50: row.video_engagement_50 * factor,
-    video_engagement_75: row.video_engagement_75 * factor,
-    video_engagement_100: row.video_engagement_100 * factor,
+    ...scaledViewSums(row, factor),
     video_duration: views > 0 ? row.video_duration : null,
     devices: devicesOf(row.video_view === 0 ? [0, 0, 0, 0, 0] : deviceParts),
   };
@@ -283,12 +295,7 @@ function splitRowBy<T extends string>(row: DailyRow, values: readonly T[], views
         video_impression: impressions,
         play_request: playRequests,
         video_seconds_viewed: seconds[i] ?? 0,
-        video_percent_viewed: row.video_percent_viewed * share,
-        video_engagement_1: row.video_engagement_1 * share,
-        video_engagement_25: row.video_engagement_25 * share,
-        video_engagement_50: row.video_engagement_50 * share,
-        video_engagement_75: row.video_engagement_75 * share,
-        video_engagement_100: row.video_engagement_100 * share,
+        ...scaledViewSums(row, share),
         video_duration: partViews > 0 ? row.video_duration : null,
       },
     });
