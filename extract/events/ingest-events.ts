@@ -206,7 +206,7 @@ async function classifyLandAndCommit(
 
   await commitEventLoad(warehouse, runId, loadId, sha256, file, format, result, landed, lakeCommit);
   crashPoint('events:committed');
-  await warehouse.run(['ingest_classified', ...STAGING_TABLES].map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
+  await warehouse.run('DROP TABLE IF EXISTS ingest_classified');
   await dropEventNumberTables(warehouse);
   return result;
 }
@@ -254,7 +254,8 @@ async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRo
             WHERE source_row IN (SELECT source_row FROM ingest_classified WHERE reason = 'conflicting_event_id')) AS found
       WHERE ingest_classified.reason = 'conflicting_event_id' AND ingest_classified.source_row = found.source_row`);
   }
-  await warehouse.run('DROP TABLE ingest_typed');
+  // the source's rows are classified: the lake write and the commit read ingest_classified alone
+  await warehouse.run(['ingest_typed', ...STAGING_TABLES].map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
 }
 
 /** Replaces {{name}} in the SQL's statements (comment lines keep their text). */

@@ -74,7 +74,7 @@ export async function stageEventFile(warehouse: Warehouse, path: string, format:
   return TABLE_STAGED;
 }
 
-/** The temp tables staging leaves for the classification; dropped once the load is done. */
+/** The temp tables staging leaves for the classification; dropped once it is done with them. */
 export const STAGING_TABLES = ['ingest_rows', 'ingest_lines', 'ingest_invalid_lines'] as const;
 
 /**
@@ -100,7 +100,7 @@ async function stageNdjson(warehouse: Warehouse, path: string): Promise<StagedRo
   }
   await warehouse.run(
     `CREATE OR REPLACE TEMP TABLE ingest_invalid_lines AS
-     SELECT CAST(unnest(CAST(${sqlString(JSON.stringify(invalidLines))} AS BIGINT[])) AS BIGINT) AS source_row`,
+     SELECT unnest(CAST(${sqlString(JSON.stringify(invalidLines))} AS BIGINT[])) AS source_row`,
   );
   const structure = Object.fromEntries(
     EVENT_FIELD_NAMES.flatMap((field) => (EVENT_FIELDS[field] as readonly string[]).map((name) => [name, 'VARCHAR'])),
