@@ -62,13 +62,11 @@ final AS (
         CAST(play_request AS BIGINT)          AS play_request,
         CAST(play_rate AS DOUBLE)             AS play_rate,
         CAST(engagement_score AS DOUBLE)      AS engagement_score,
-        CAST(video_engagement_1 AS DOUBLE)    AS video_engagement_1,
-        CAST(video_engagement_25 AS DOUBLE)   AS video_engagement_25,
-        CAST(video_engagement_50 AS DOUBLE)   AS video_engagement_50,
-        CAST(video_engagement_75 AS DOUBLE)   AS video_engagement_75,
-        CAST(video_engagement_100 AS DOUBLE)  AS video_engagement_100,
-        CAST(video_percent_viewed AS DOUBLE)  AS video_percent_viewed,
-        CAST(video_seconds_viewed AS DOUBLE)  AS video_seconds_viewed,
+        -- Brightcove's reach counts and view sums, as the API reported them (each keeps its name)
+        CAST(COLUMNS([
+            'video_engagement_1', 'video_engagement_25', 'video_engagement_50', 'video_engagement_75',
+            'video_engagement_100', 'video_percent_viewed', 'video_seconds_viewed'
+        ]) AS DOUBLE),
         CAST(video_duration_s AS DOUBLE)      AS video_duration_s,
         CAST(is_reconciled AS BOOLEAN)        AS is_reconciled
     FROM recomputed
