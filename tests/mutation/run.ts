@@ -452,9 +452,20 @@ function strykerScores(reportFile: string): StrykerFileScore[] {
   });
 }
 
+/** The environment without the one-part narrowing variables: each part sets its own. */
+function strykerFreeEnvironment(): NodeJS.ProcessEnv {
+  const { STRYKER_FILES: _files, STRYKER_TESTS: _tests, ...rest } = process.env;
+  return rest;
+}
+
 async function runStryker(jobs: number, summaryOnly: boolean): Promise<number> {
   let exitCode = 0;
   const scores: StrykerFileScore[] = [];
+  if (!summaryOnly && (process.env['STRYKER_FILES'] || process.env['STRYKER_TESTS'])) {
+    // Passed on, a narrowed test set would record false survivors in every part's incremental report.
+    console.log('STRYKER_FILES / STRYKER_TESTS are ignored here: each part runs its own files and tests. For one part:\n' +
+      '  STRYKER_FILES=<file> STRYKER_TESTS=<tests> npx stryker run tests/mutation/stryker.config.mjs');
+  }
   for (const part of STRYKER_PARTS) {
     const partName = part.files.map((file) => file.replace(/^.*\//, '').replace(/\.ts$/, '')).join('+');
     const reportFile = join(OUTPUT_DIR, 'stryker', `mutation-${partName}.json`);
@@ -464,12 +475,21 @@ async function runStryker(jobs: number, summaryOnly: boolean): Promise<number> {
     }
     const started = Date.now();
     console.log(`\n== Stryker on ${part.files.join(', ')} (tests/mutation/stryker.config.mjs) ==`);
+    // Stryker ends its vitest runners by killing them, so the tests' own clean-up (tests/support/
+    // test-temp-root.ts) never runs: the part's temporary files go in a folder removed here.
+    const partTemporaryFolder = mkdtempSync(join(tmpdir(), 'reelhouse-stryker-part-'));
     const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js'), 'run', 'tests/mutation/stryker.config.mjs', '--concurrency', String(jobs)], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
-      env: { ...process.env, STRYKER_FILES: part.files.join(','), ...(part.tests ? { STRYKER_TESTS: part.tests.join(',') } : {}) },
+      env: {
+        ...strykerFreeEnvironment(),
+        TMPDIR: partTemporaryFolder,
+        STRYKER_FILES: part.files.join(','),
+        ...(part.tests ? { STRYKER_TESTS: part.tests.join(',') } : {}),
+      },
     });
     const code = await new Promise<number>((resolveCode) => child.on('close', (status) => resolveCode(status ?? 1)));
+    rmSync(partTemporaryFolder, { recursive: true, force: true });
     console.log(`Stryker part done in ${((Date.now() - started) / 60_000).toFixed(1)} min (exit ${code}).`);
     if (code !== 0) exitCode = 1;
     if (existsSync(reportFile)) scores.push(...strykerScores(reportFile));

@@ -23,6 +23,9 @@ export default defineConfig({
   test: {
     // STRYKER_TESTS=a.test.ts,b.test.ts narrows the tests for a part run (STRYKER_FILES in stryker.config.mjs).
     include: process.env['STRYKER_TESTS']?.split(',').filter(Boolean) ?? STRYKER_TEST_FILES,
+    // as `npm test`: the tests' temporary files in one folder per run (Stryker kills its runners before
+    // the removal at the end: `npm run test:mutation` gives each part a temporary folder it removes)
+    globalSetup: ['tests/support/test-temp-root.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Stryker switches mutants through a global at run time, so the modules need not be loaded afresh
