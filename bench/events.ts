@@ -2,7 +2,7 @@
  * Bench: player events → engagement, on one machine.
  *   npm run bench -- events --events 1000000 [--format parquet|ndjson] [--memory-limit 6GB] [--threads 2]
  *     [--files 4] [--keep] [--skip-build] [--reuse <folder kept by --keep>] [--profile] [--events-per-slice N]
- *     [--no-floor] [--end-to-end] [--incremental N]
+ *     [--no-floor] [--end-to-end] [--incremental N [--on-loaded-day]]
  * Generates N input rows (about 20 per user + video: play, heartbeats, pauses and resumes, a forward skip,
  * a rewind, a replay after a closed browser, two or three videos per sessionId; about 30 % of the pairs
  * send an eventId, 3 % of the rows are re-sent copies, 0.5 % bad rows) with DuckDB into files cut by
@@ -13,7 +13,8 @@
  *           → marts.video_engagement_summary
  *   export  (--end-to-end) the engagement exports, then the sum files → ingest → build → export
  *   increment (--incremental N) N new events on the day after the last one, ingested into the data dir
- *           as it is (with --reuse: into a kept folder, e.g. one that holds 100 M events)
+ *           as it is (with --reuse: into a kept folder, e.g. one that holds 100 M events); with
+ *           --on-loaded-day on the busiest of the last seven days loaded, so the de-duplication reads its lake files
  * and prints events/s, seconds, CPU seconds, the process's peak RSS, DuckDB's own memory and whether it spilled.
  * Large sizes in two runs: `--keep --skip-build` (generate + ingest), then `--reuse <folder>` (build only,
  * on the events kept). `--profile` then times the engagement rules' statement by operator (it runs the
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     'no-floor': { type: 'boolean', default: false },
     'end-to-end': { type: 'boolean', default: false },
     incremental: { type: 'string' },
+    'on-loaded-day': { type: 'boolean', default: false },
   },
 });
 const format = values.format === 'ndjson' ? 'ndjson' : 'parquet';
@@ -282,11 +284,18 @@ async function generateAndIngest(): Promise<void> {
 /**
  * `--incremental N`: N new events, on the day after the last event already there (plus re-sent copies
  * and bad rows in the same shares), ingested into the data dir as it is: the dedupe reads only the
- * lake partitions of the dates the new events touch.
+ * lake partitions of the dates the new events touch. `--on-loaded-day`: on the busiest of the last
+ * seven days already there (late events of a day already loaded, as a daily feed sends them), so the
+ * dedupe reads that day's lake files; the events are still new (new users): accepted, not duplicates.
  */
 async function ingestIncrement(count: number): Promise<void> {
-  const lastDate = String(await warehouse.scalar(`SELECT CAST(max(event_date) AS VARCHAR) FROM raw.player_events`));
-  const dayOffset = Math.round((Date.parse(`${lastDate}T00:00:00Z`) - Date.parse('2025-06-01T00:00:00Z')) / 86_400_000) + 1;
+  const onLoadedDay = values['on-loaded-day'];
+  const lastDate = String(await warehouse.scalar(onLoadedDay
+    ? `SELECT CAST(arg_max(event_date, events) AS VARCHAR) FROM (
+         SELECT event_date, count(*) AS events FROM raw.player_events
+         WHERE event_date > (SELECT max(event_date) - 7 FROM raw.player_events) GROUP BY event_date)`
+    : `SELECT CAST(max(event_date) AS VARCHAR) FROM raw.player_events`));
+  const dayOffset = Math.round((Date.parse(`${lastDate}T00:00:00Z`) - Date.parse('2025-06-01T00:00:00Z')) / 86_400_000) + (onLoadedDay ? 0 : 1);
   const folder = join(root, `increment-${dayOffset}`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
@@ -294,11 +303,17 @@ async function ingestIncrement(count: number): Promise<void> {
   const first = 20 * (1_000_000_000 + Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events`)));
   await writeInputFiles(eventGenerator(count, { first, dayOffset, days: 1, files: 1 }), folder, 1);
   const before = Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events`));
+  const onThatDay = Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events WHERE event_date = CAST($1 AS DATE)`, [lastDate]));
   await timedSeconds('increment', count, async () => {
     const ingested = await ingestEvents(warehouse, session.dir, session.runId, [folder], () => undefined);
     ingestCounts = `read ${ingested.read} = accepted ${ingested.accepted} + quarantined ${ingested.quarantined} + duplicates ${ingested.duplicates}`;
   });
-  console.log(`           ${ingestCounts}, into a data dir of ${before.toLocaleString('en')} events (new events from ${lastDate} + 1 day)`);
+  console.log(
+    `           ${ingestCounts}, into a data dir of ${before.toLocaleString('en')} events ` +
+      (onLoadedDay
+        ? `(new events on ${lastDate}, a day already loaded, which held ${onThatDay.toLocaleString('en')} events)`
+        : `(new events from ${lastDate} + 1 day)`),
+  );
 }
 
 if (!values['skip-build']) {
