@@ -103,6 +103,13 @@ describe('marts', () => {
     expect(day).toMatchObject({ video_view: '15', views_desktop: '6', views_mobile: '4', views_tablet: '2', views_other: '3', video_impression: '45', is_reconciled: false });
     expect(day['play_rate']).toBeCloseTo(15 / 45, 12);
     expect(day['engagement_score']).toBeCloseTo(42.5, 12);
+    // Brightcove's reach counts and sums pass through as DOUBLEs, fractions kept (fixture: 15 views ×
+    // 0.75, 0.5, 0.25, 0.125 reaching 25/50/75/100 %, × 42.5 percent and × 60 seconds viewed)
+    expect(day).toMatchObject({
+      video_engagement_25: 11.25, video_engagement_50: 7.5, video_engagement_75: 3.75, video_engagement_100: 1.875,
+      video_percent_viewed: 637.5, video_seconds_viewed: 900,
+    });
+    expect(day['video_engagement_1']).toBeCloseTo(15, 12);
     // A device report covered 06-25 with desktop only: the rest are real zeros.
     expect(rows[2]).toMatchObject({ views_desktop: '6', views_mobile: '0', views_tablet: '0', views_other: '0' });
     // No device report covered 2024-12-31: unknown, not zero.
