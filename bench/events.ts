@@ -303,7 +303,9 @@ async function ingestIncrement(count: number): Promise<void> {
   const first = 20 * (1_000_000_000 + Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events`)));
   await writeInputFiles(eventGenerator(count, { first, dayOffset, days: 1, files: 1 }), folder, 1);
   const before = Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events`));
-  const onThatDay = Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events WHERE event_date = CAST($1 AS DATE)`, [lastDate]));
+  const onThatDay = onLoadedDay
+    ? Number(await warehouse.scalar(`SELECT count(*) FROM raw.player_events WHERE event_date = CAST($1 AS DATE)`, [lastDate]))
+    : 0;
   await timedSeconds('increment', count, async () => {
     const ingested = await ingestEvents(warehouse, session.dir, session.runId, [folder], () => undefined);
     ingestCounts = `read ${ingested.read} = accepted ${ingested.accepted} + quarantined ${ingested.quarantined} + duplicates ${ingested.duplicates}`;
