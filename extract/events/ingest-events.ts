@@ -40,7 +40,12 @@ export interface IngestSummary {
   readonly duplicates: number;
 }
 
-const [TYPE_ROWS_SQL, DEDUPLICATE_ROWS_SQL] = readFileSync(join(import.meta.dirname, '..', '..', 'sql', 'events', 'classify-rows.sql'), 'utf8').split(/^-- @next-statement.*$/m) as [string, string];
+const [TYPE_ROWS_SQL, SET_ASIDE_REPEATS_SQL, DEDUPLICATE_ROWS_SQL, ACCEPTED_VIEW_SQL] = readFileSync(
+  join(import.meta.dirname, '..', '..', 'sql', 'events', 'classify-rows.sql'),
+  'utf8',
+).split(/^-- @next-statement.*$/m) as [string, string, string, string];
+/** What classify-rows.sql leaves for the lake write and the commit; dropped once the load is committed. */
+const CLASSIFICATION_TEMPS = 'DROP VIEW IF EXISTS ingest_accepted; DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_repeated_rows; DROP TABLE IF EXISTS ingest_typed;';
 const LAKE_SOURCE = 'player_events';
 const RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
@@ -182,7 +187,10 @@ async function classifyLandAndCommit(
   await classifyRows(warehouse, dir, staged);
 
   const counts = await warehouse.rows<{ outcome: string; reason: string | null; n: string }>(
-    `SELECT outcome, reason, sum(copies) AS n FROM ingest_classified GROUP BY ALL ORDER BY ALL`,
+    `SELECT 'accepted' AS outcome, NULL AS reason, count(*) AS n FROM ingest_accepted
+     UNION ALL
+     SELECT outcome, reason, sum(copies) AS n FROM ingest_classified WHERE outcome <> 'accepted' GROUP BY ALL
+     ORDER BY ALL`,
   );
   const total = (outcome: string) => counts.filter((c) => c.outcome === outcome).reduce((s, c) => s + Number(c.n), 0);
   const quarantineReasons = Object.fromEntries(counts.filter((c) => c.reason).map((c) => [c.reason!, Number(c.n)]));
@@ -206,15 +214,16 @@ async function classifyLandAndCommit(
 
   await commitEventLoad(warehouse, runId, loadId, sha256, file, format, result, landed, lakeCommit);
   crashPoint('events:committed');
-  await warehouse.run('DROP TABLE IF EXISTS ingest_classified');
+  await warehouse.run(CLASSIFICATION_TEMPS);
   await dropEventNumberTables(warehouse);
   return result;
 }
 
 /**
- * Types and checks every staged row (temp.ingest_typed), then de-duplicates the valid ones against each
- * other and against the committed lake files of the dates they touch (temp.ingest_classified): the two
- * statements of classify-rows.sql.
+ * Types and checks every staged row (temp.ingest_typed), sets aside the valid rows that share a hash
+ * (temp.ingest_repeated_rows), de-duplicates those against each other and against the committed lake
+ * files of the dates they touch (temp.ingest_classified), and leaves the accepted rows as the view
+ * temp.ingest_accepted: the four statements of classify-rows.sql.
  */
 async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRows): Promise<void> {
   await warehouse.run(fillPlaceholders(TYPE_ROWS_SQL, { staged: staged.relation, raw_text: staged.rawText }));
@@ -228,6 +237,7 @@ async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRo
     : `(SELECT CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS session_id,
           CAST(NULL AS VARCHAR) AS video_id, CAST(NULL AS VARCHAR) AS event_type, CAST(NULL AS TIMESTAMP) AS event_at,
           CAST(NULL AS DOUBLE) AS position_s, CAST(NULL AS DATE) AS event_date WHERE false)`;
+  await warehouse.run(fillPlaceholders(SET_ASIDE_REPEATS_SQL, { landed }));
   await warehouse.run(fillPlaceholders(DEDUPLICATE_ROWS_SQL, { landed }));
   // A content that conflicts with its eventId's first holder is one row so far: replaced by its rows,
   // each quarantined with its line and raw text (rare: looked up only when there is one).
@@ -254,8 +264,9 @@ async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRo
             WHERE source_row IN (SELECT source_row FROM ingest_classified WHERE reason = 'conflicting_event_id')) AS found
       WHERE ingest_classified.reason = 'conflicting_event_id' AND ingest_classified.source_row = found.source_row`);
   }
-  // the source's rows are classified: the lake write and the commit read ingest_classified alone
-  await warehouse.run(['ingest_typed', ...STAGING_TABLES].map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
+  await warehouse.run(ACCEPTED_VIEW_SQL);
+  // the source's rows are classified: the lake write and the commit read the typed rows and the verdicts
+  await warehouse.run(STAGING_TABLES.map((table) => `DROP TABLE IF EXISTS ${table};`).join(' '));
 }
 
 /** Replaces {{name}} in the SQL's statements (comment lines keep their text). */
@@ -300,10 +311,10 @@ async function commitEventLoad(
   lakeCommit: LakeCommit,
 ): Promise<void> {
   await warehouse.transaction(async () => {
-    await assignEventNumbers(warehouse, `SELECT user_id, session_id, video_id FROM ingest_classified WHERE outcome = 'accepted'`);
+    await assignEventNumbers(warehouse, `SELECT user_id, session_id, video_id FROM ingest_accepted`);
     await warehouse.run(
       `INSERT INTO raw.player_events BY NAME
-       SELECT ${RAW_COLUMNS}, user_no, stream_no, video_no FROM ingest_classified ${EVENT_NUMBER_JOINS} WHERE outcome = 'accepted'`,
+       SELECT ${RAW_COLUMNS}, user_no, stream_no, video_no FROM ingest_accepted ${EVENT_NUMBER_JOINS}`,
     );
     await warehouse.run(
       `INSERT INTO raw.player_events_quarantine
@@ -354,7 +365,7 @@ async function landAcceptedEvents(warehouse: Warehouse, dir: DataDir, loadId: nu
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   await warehouse.run(
-    `COPY (SELECT ${RAW_COLUMNS} FROM ingest_classified WHERE outcome = 'accepted')
+    `COPY (SELECT ${RAW_COLUMNS} FROM ingest_accepted)
      TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), WRITE_PARTITION_COLUMNS true,
        FILENAME_PATTERN 'part_{i}')`,
   );

@@ -1,8 +1,14 @@
 -- Classifies the staged rows of one source file (every field as text) into accepted events, quarantined
 -- rows (with a reason code) and duplicates. The rules are the "Input" rules of docs/engagement-rules.md
--- (how ingest applies them: docs/engagement.md). Two statements, run by extract/events/ingest-events.ts:
--- the first types and checks every row (temp.ingest_typed), the second de-duplicates the valid ones
--- against each other and against the events already landed on the dates they touch (temp.ingest_classified).
+-- (how ingest applies them: docs/engagement.md). Four statements, run in order by
+-- extract/events/ingest-events.ts:
+--   1. type and check every row (temp.ingest_typed);
+--   2. set aside the valid rows that might not be unique: their content, or their (date, eventId), hashes
+--      like another row's of the load or like an event already landed on the dates the load touches
+--      (temp.ingest_repeated_rows, usually a few percent of the rows);
+--   3. de-duplicate those rows against each other and the landed events, and list the quarantined rows
+--      (temp.ingest_classified);
+--   4. the accepted rows (temp.ingest_accepted): every valid row not set aside, and the accepted ones of 3.
 -- Placeholders filled by ingest-events.ts: {{staged}} the staged rows (a query over temp.ingest_lines for
 -- NDJSON, temp.ingest_rows for CSV, the Parquet file itself: extract/events/stage-event-file.ts), with the
 -- row as read in raw_source;
@@ -121,12 +127,60 @@ SELECT
     event_date
 FROM keyed;
 
--- @next-statement (between the two, ingest-events.ts reads the dates the valid rows touch: landed covers only those)
+-- @next-statement (between 1 and 2, ingest-events.ts reads the dates the valid rows touch: landed covers only those)
+
+CREATE OR REPLACE TEMP TABLE ingest_repeated_rows AS
+-- Grouping every row by its strings is most of the cost of a de-duplication, and almost every row is
+-- unique. So the valid rows are first hashed, on their content and on their (date, eventId): equal values
+-- hash alike, so a row whose two hashes nothing else shares (in this load or among the landed events) has
+-- neither a copy nor an eventId conflict, and is accepted as it is (statement 4). The rest, and the rows
+-- whose hash merely collides, go through the exact comparison of statement 3.
+-- Grain: one row per valid staged row that shares a hash (the typed row, unchanged).
+WITH landed AS NOT MATERIALIZED (
+    -- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
+    -- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
+    -- Typed as ingest_typed's columns, so that equal values hash alike whatever wrote the file.
+    SELECT CAST(event_id AS VARCHAR) AS event_id, CAST(user_id AS VARCHAR) AS user_id,
+           CAST(session_id AS VARCHAR) AS session_id, CAST(video_id AS VARCHAR) AS video_id,
+           CAST(event_type AS VARCHAR) AS event_type, CAST(event_at AS TIMESTAMP) AS event_at,
+           CAST(CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS DOUBLE) AS position_key,
+           CAST(event_date AS DATE) AS event_date
+    FROM {{landed}}
+),
+
+valid_hashes AS (
+    SELECT
+        hash(user_id, session_id, video_id, event_type, event_at, position_key) AS content_hash,
+        CASE WHEN event_id IS NOT NULL THEN hash(event_date, event_id) END     AS event_id_hash
+    FROM ingest_typed
+    WHERE reason IS NULL
+),
+
+shared_content_hashes AS (
+    SELECT content_hash FROM valid_hashes GROUP BY content_hash HAVING count(*) > 1
+    UNION ALL
+    SELECT hash(user_id, session_id, video_id, event_type, event_at, position_key) FROM landed
+),
+
+shared_event_id_hashes AS (
+    SELECT event_id_hash FROM valid_hashes WHERE event_id_hash IS NOT NULL GROUP BY event_id_hash HAVING count(*) > 1
+    UNION ALL
+    SELECT hash(event_date, event_id) FROM landed WHERE event_id IS NOT NULL
+)
+
+SELECT *
+FROM ingest_typed
+WHERE reason IS NULL
+  AND (hash(user_id, session_id, video_id, event_type, event_at, position_key) IN (SELECT content_hash FROM shared_content_hashes)
+       OR (event_id IS NOT NULL AND hash(event_date, event_id) IN (SELECT event_id_hash FROM shared_event_id_hashes)));
+
+-- @next-statement
 
 CREATE OR REPLACE TEMP TABLE ingest_classified AS
 -- Grain here: one row per accepted or quarantined row, and one row per group of duplicates (copies: how
--- many rows it stands for). Duplicates are only counted, so the rows are grouped by their key instead of
--- being numbered one by one (hash aggregates, no sort).
+-- many rows it stands for), of the repeated rows set aside by statement 2 and the rows that failed a check.
+-- Duplicates are only counted, so the rows are grouped by their key instead of being numbered one by one
+-- (hash aggregates, no sort).
 WITH landed AS NOT MATERIALIZED (
     -- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
     -- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
@@ -140,8 +194,8 @@ id_contents AS (
     SELECT event_date, event_id, user_id, session_id, video_id, event_type, event_at, position_key,
            min(source_row) AS first_row, count(*) AS copies,
            arg_min(struct_pack(event_name, position_s, video_duration_s), source_row) AS first_sent
-    FROM ingest_typed
-    WHERE reason IS NULL AND event_id IS NOT NULL
+    FROM ingest_repeated_rows
+    WHERE event_id IS NOT NULL
     GROUP BY event_date, event_id, user_id, session_id, video_id, event_type, event_at, position_key
 ),
 
@@ -170,8 +224,8 @@ no_id_contents AS (
     SELECT event_date, user_id, session_id, video_id, event_type, event_at, position_key,
            min(source_row) AS first_row, count(*) AS copies,
            arg_min(struct_pack(event_name, position_s, video_duration_s), source_row) AS first_sent
-    FROM ingest_typed
-    WHERE reason IS NULL AND event_id IS NULL
+    FROM ingest_repeated_rows
+    WHERE event_id IS NULL
     GROUP BY event_date, user_id, session_id, video_id, event_type, event_at, position_key
 ),
 
@@ -245,3 +299,25 @@ SELECT
     CAST(getvariable('ingest_load_id') AS BIGINT), CAST(getvariable('ingest_source_file') AS VARCHAR), 1
 FROM ingest_typed
 WHERE reason IS NOT NULL;
+
+-- @next-statement
+
+CREATE OR REPLACE TEMP VIEW ingest_accepted AS
+-- Grain: one row per accepted event, the columns of raw.player_events but the numbers. A view: the rows
+-- are read three times (the lake COPY, the numbering, the raw table), each time cheaper than writing them
+-- to another table once.
+SELECT
+    source_row,
+    -- unique in raw.player_events (sql/schema/20_events.sql)
+    raw.event_key(event_id, event_date, user_id, session_id, video_id, event_type, event_at, position_key) AS event_key,
+    event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date,
+    CAST(getvariable('ingest_load_id') AS BIGINT)             AS load_id,
+    CAST(getvariable('ingest_source_file') AS VARCHAR)        AS source_file
+FROM ingest_typed
+ANTI JOIN ingest_repeated_rows USING (source_row)
+WHERE ingest_typed.reason IS NULL
+UNION ALL BY NAME
+SELECT source_row, event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s,
+       video_duration_s, event_date, load_id, source_file
+FROM ingest_classified
+WHERE outcome = 'accepted';
