@@ -150,6 +150,7 @@ WITH landed AS NOT MATERIALIZED (
 
 valid_hashes AS (
     SELECT
+        source_row,
         hash(user_id, session_id, video_id, event_type, event_at, position_key) AS content_hash,
         CASE WHEN event_id IS NOT NULL THEN hash(event_date, event_id) END     AS event_id_hash
     FROM ingest_typed
@@ -166,13 +167,18 @@ shared_event_id_hashes AS (
     SELECT event_id_hash FROM valid_hashes WHERE event_id_hash IS NOT NULL GROUP BY event_id_hash HAVING count(*) > 1
     UNION ALL
     SELECT hash(event_date, event_id) FROM landed WHERE event_id IS NOT NULL
+),
+
+repeated AS (
+    SELECT source_row
+    FROM valid_hashes
+    WHERE content_hash IN (SELECT content_hash FROM shared_content_hashes)
+       OR event_id_hash IN (SELECT event_id_hash FROM shared_event_id_hashes)
 )
 
 SELECT *
 FROM ingest_typed
-WHERE reason IS NULL
-  AND (hash(user_id, session_id, video_id, event_type, event_at, position_key) IN (SELECT content_hash FROM shared_content_hashes)
-       OR (event_id IS NOT NULL AND hash(event_date, event_id) IN (SELECT event_id_hash FROM shared_event_id_hashes)));
+SEMI JOIN repeated USING (source_row);
 
 -- @next-statement
 

@@ -323,6 +323,46 @@ describe('duplicates and conflicting eventIds', () => {
     expect(await quarantineOf(session, load.loadId)).toEqual([2, 3, 4, 5].map((row) => [row, 'conflicting_event_id']));
   });
 
+  // Ingest compares columns only for the rows whose content or (date, eventId) hashes like another row's
+  // or a landed event's (sql/events/classify-rows.sql, statement 2); the tests above mostly meet rows
+  // that nothing else shares. These send every row at least twice, so the exact comparison decides.
+  it('rows that share a hash are compared column by column: re-sent rows that differ in one part stay separate events', async () => {
+    const session = await sessionAsOf('2025-06-30');
+    const noId = [Y, ...changed(Y)]; // seven contents without an eventId
+    const ids = [withId, ...changed(withId).map((event, i) => ({ ...event, eventId: `id${i + 2}` }))]; // seven eventIds, seven contents
+    // Row 29 is Y under another name of its canonical type: the same content, so a duplicate.
+    const load = await ingest(session, [...noId, ...ids, ...noId, ...ids, { ...Y, eventName: 'VIDEO_START' }]);
+    // accepted: the first copy of each, rows 1–14; duplicates: rows 15–29; 14 + 0 + 15 = 29.
+    expect(load.result).toMatchObject({ read: 29, accepted: 14, quarantined: 0, duplicates: 15 });
+    expect((await acceptedOf(session, load.loadId)).map((row) => Number(row.source_row))).toEqual(
+      Array.from({ length: 14 }, (_, i) => i + 1),
+    );
+  });
+
+  it('an eventId shared by just two rows, or by one row and a landed event, is a conflict; a lone row with landed content is a duplicate', async () => {
+    const session = await sessionAsOf('2025-06-30');
+    const first = await ingest(session, [withId, { ...withId, currentTime: 5 }]);
+    // 1 accepted; 2 eventId "1" for other content: conflicting_event_id
+    expect(first.result).toMatchObject({ read: 2, accepted: 1, quarantined: 1, duplicates: 0 });
+    expect(await quarantineOf(session, first.loadId)).toEqual([[2, 'conflicting_event_id']]);
+
+    const second = await ingest(session, [
+      { ...withId, currentTime: 7 }, // 1 the only row of this load with eventId "1", which load 1 landed: conflicting_event_id
+      X, // 2 no eventId, the content load 1 landed under eventId "1", and nothing in this load shares it: duplicate
+      Y, // 3 new content: accepted
+      nextDay, // 4 eventId "1" on 2024-05-02, where nothing landed: another event, accepted
+      nextDay, // 5 duplicate of row 4
+    ]);
+    expect(second.result).toMatchObject({ read: 5, accepted: 2, quarantined: 1, duplicates: 2 });
+    expect(await quarantineOf(session, second.loadId)).toEqual([[1, 'conflicting_event_id']]);
+    expect((await acceptedOf(session, second.loadId)).map((row) => Number(row.source_row))).toEqual([3, 4]);
+
+    const third = await ingest(session, [...changed(Y), ...changed(Y)]);
+    // Each content differs from the landed Y in one part: rows 1–6 accepted, their copies 7–12 duplicates.
+    expect(third.result).toMatchObject({ read: 12, accepted: 6, quarantined: 0, duplicates: 6 });
+    expect((await acceptedOf(session, third.loadId)).map((row) => Number(row.source_row))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('across loads: a later load meets the events already landed on the dates it touches', async () => {
     const session = await sessionAsOf('2025-06-30');
     const first = await ingest(session, [withId, Y]);
