@@ -40,12 +40,13 @@ export interface IngestSummary {
   readonly duplicates: number;
 }
 
-const [TYPE_ROWS_SQL, SET_ASIDE_REPEATS_SQL, DEDUPLICATE_ROWS_SQL, ACCEPTED_VIEW_SQL] = readFileSync(
+const [TYPE_ROWS_SQL, HASH_VALID_ROWS_SQL, MATCH_LANDED_SQL, SET_ASIDE_REPEATS_SQL, DEDUPLICATE_ROWS_SQL, ACCEPTED_VIEW_SQL] = readFileSync(
   join(import.meta.dirname, '..', '..', 'sql', 'events', 'classify-rows.sql'),
   'utf8',
-).split(/^-- @next-statement.*$/m) as [string, string, string, string];
+).split(/^-- @next-statement.*$/m) as [string, string, string, string, string, string];
 /** What classify-rows.sql leaves for the lake write and the commit; dropped once the load is committed. */
-const CLASSIFICATION_TEMPS = 'DROP VIEW IF EXISTS ingest_accepted; DROP TABLE IF EXISTS ingest_classified; DROP TABLE IF EXISTS ingest_repeated_rows; DROP TABLE IF EXISTS ingest_typed;';
+const CLASSIFICATION_TEMPS = ['ingest_classified', 'ingest_repeated_rows', 'ingest_landed_matches', 'ingest_valid_hashes', 'ingest_typed']
+  .reduce((sql, table) => `${sql} DROP TABLE IF EXISTS ${table};`, 'DROP VIEW IF EXISTS ingest_accepted;');
 const LAKE_SOURCE = 'player_events';
 const RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
@@ -220,10 +221,10 @@ async function classifyLandAndCommit(
 }
 
 /**
- * Types and checks every staged row (temp.ingest_typed), sets aside the valid rows that share a hash
- * (temp.ingest_repeated_rows), de-duplicates those against each other and against the committed lake
- * files of the dates they touch (temp.ingest_classified), and leaves the accepted rows as the view
- * temp.ingest_accepted: the four statements of classify-rows.sql.
+ * Types and checks every staged row (temp.ingest_typed), hashes the valid ones, keeps the landed events
+ * of the touched dates that share a hash with one (read from the committed lake files), sets aside the
+ * valid rows that share a hash (temp.ingest_repeated_rows), de-duplicates those (temp.ingest_classified),
+ * and leaves the accepted rows as the view temp.ingest_accepted: the six statements of classify-rows.sql.
  */
 async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRows): Promise<void> {
   await warehouse.run(fillPlaceholders(TYPE_ROWS_SQL, { staged: staged.relation, raw_text: staged.rawText }));
@@ -237,8 +238,10 @@ async function classifyRows(warehouse: Warehouse, dir: DataDir, staged: StagedRo
     : `(SELECT CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS user_id, CAST(NULL AS VARCHAR) AS session_id,
           CAST(NULL AS VARCHAR) AS video_id, CAST(NULL AS VARCHAR) AS event_type, CAST(NULL AS TIMESTAMP) AS event_at,
           CAST(NULL AS DOUBLE) AS position_s, CAST(NULL AS DATE) AS event_date WHERE false)`;
-  await warehouse.run(fillPlaceholders(SET_ASIDE_REPEATS_SQL, { landed }));
-  await warehouse.run(fillPlaceholders(DEDUPLICATE_ROWS_SQL, { landed }));
+  await warehouse.run(HASH_VALID_ROWS_SQL);
+  await warehouse.run(fillPlaceholders(MATCH_LANDED_SQL, { landed }));
+  await warehouse.run(SET_ASIDE_REPEATS_SQL);
+  await warehouse.run(DEDUPLICATE_ROWS_SQL);
   // A content that conflicts with its eventId's first holder is one row so far: replaced by its rows,
   // each quarantined with its line and raw text (rare: looked up only when there is one).
   const conflicts = Number(await warehouse.scalar(`SELECT count(*) FROM ingest_classified WHERE outcome = 'conflicting_group'`));

@@ -1,14 +1,16 @@
 -- Classifies the staged rows of one source file (every field as text) into accepted events, quarantined
 -- rows (with a reason code) and duplicates. The rules are the "Input" rules of docs/engagement-rules.md
--- (how ingest applies them: docs/engagement.md). Four statements, run in order by
+-- (how ingest applies them: docs/engagement.md). Six statements, run in order by
 -- extract/events/ingest-events.ts:
 --   1. type and check every row (temp.ingest_typed);
---   2. set aside the valid rows that might not be unique: their content, or their (date, eventId), hashes
---      like another row's of the load or like an event already landed on the dates the load touches
+--   2. hash each valid row's content and (date, eventId) (temp.ingest_valid_hashes);
+--   3. read the landed events of the dates the load touches, keeping those that share a hash with a
+--      valid row (temp.ingest_landed_matches);
+--   4. set aside the valid rows that share a hash with another row or a landed event
 --      (temp.ingest_repeated_rows, usually a few percent of the rows);
---   3. de-duplicate those rows against each other and the landed events, and list the quarantined rows
+--   5. de-duplicate those rows against each other and the landed matches, and list the quarantined rows
 --      (temp.ingest_classified);
---   4. the accepted rows (temp.ingest_accepted): every valid row not set aside, and the accepted ones of 3.
+--   6. the accepted rows (temp.ingest_accepted): every valid row not set aside, and the accepted ones of 5.
 -- Placeholders filled by ingest-events.ts: {{staged}} the staged rows (a query over temp.ingest_lines for
 -- NDJSON, temp.ingest_rows for CSV, the Parquet file itself: extract/events/stage-event-file.ts), with the
 -- row as read in raw_source;
@@ -127,16 +129,29 @@ SELECT
     event_date
 FROM keyed;
 
--- @next-statement (between 1 and 2, ingest-events.ts reads the dates the valid rows touch: landed covers only those)
+-- @next-statement (after 1, ingest-events.ts reads the dates the valid rows touch: landed covers only those)
 
-CREATE OR REPLACE TEMP TABLE ingest_repeated_rows AS
+CREATE OR REPLACE TEMP TABLE ingest_valid_hashes AS
 -- Grouping every row by its strings is most of the cost of a de-duplication, and almost every row is
 -- unique. So the valid rows are first hashed, on their content and on their (date, eventId): equal values
 -- hash alike, so a row whose two hashes nothing else shares (in this load or among the landed events) has
--- neither a copy nor an eventId conflict, and is accepted as it is (statement 4). The rest, and the rows
--- whose hash merely collides, go through the exact comparison of statement 3.
--- Grain: one row per valid staged row that shares a hash (the typed row, unchanged).
-WITH landed AS NOT MATERIALIZED (
+-- neither a copy nor an eventId conflict, and is accepted as it is (statement 6). The rest, and the rows
+-- whose hash merely collides, go through the exact comparison of statement 5.
+-- Grain: one row per valid staged row.
+SELECT
+    source_row,
+    hash(user_id, session_id, video_id, event_type, event_at, position_key) AS content_hash,
+    CASE WHEN event_id IS NOT NULL THEN hash(event_date, event_id) END     AS event_id_hash
+FROM ingest_typed
+WHERE reason IS NULL;
+
+-- @next-statement
+
+CREATE OR REPLACE TEMP TABLE ingest_landed_matches AS
+-- The events of earlier loads that share a hash with a valid row of this load: the only landed events
+-- the de-duplication can meet. The lake files are read here once; a day already loaded holds millions.
+-- Grain: one row per landed event of the touched dates whose content or (date, eventId) hash a valid row has.
+WITH landed AS (
     -- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
     -- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
     -- Typed as ingest_typed's columns, so that equal values hash alike whatever wrote the file.
@@ -148,30 +163,39 @@ WITH landed AS NOT MATERIALIZED (
     FROM {{landed}}
 ),
 
-valid_hashes AS (
+hashed AS (
     SELECT
-        source_row,
+        landed.*,
         hash(user_id, session_id, video_id, event_type, event_at, position_key) AS content_hash,
         CASE WHEN event_id IS NOT NULL THEN hash(event_date, event_id) END     AS event_id_hash
-    FROM ingest_typed
-    WHERE reason IS NULL
-),
+    FROM landed
+)
 
-shared_content_hashes AS (
-    SELECT content_hash FROM valid_hashes GROUP BY content_hash HAVING count(*) > 1
+SELECT *
+FROM hashed
+WHERE content_hash IN (SELECT content_hash FROM ingest_valid_hashes)
+   OR event_id_hash IN (SELECT event_id_hash FROM ingest_valid_hashes WHERE event_id_hash IS NOT NULL);
+
+-- @next-statement
+
+CREATE OR REPLACE TEMP TABLE ingest_repeated_rows AS
+-- Grain: one row per valid staged row that shares a hash with another row or a landed event (the typed
+-- row, unchanged).
+WITH shared_content_hashes AS (
+    SELECT content_hash FROM ingest_valid_hashes GROUP BY content_hash HAVING count(*) > 1
     UNION ALL
-    SELECT hash(user_id, session_id, video_id, event_type, event_at, position_key) FROM landed
+    SELECT content_hash FROM ingest_landed_matches
 ),
 
 shared_event_id_hashes AS (
-    SELECT event_id_hash FROM valid_hashes WHERE event_id_hash IS NOT NULL GROUP BY event_id_hash HAVING count(*) > 1
+    SELECT event_id_hash FROM ingest_valid_hashes WHERE event_id_hash IS NOT NULL GROUP BY event_id_hash HAVING count(*) > 1
     UNION ALL
-    SELECT hash(event_date, event_id) FROM landed WHERE event_id IS NOT NULL
+    SELECT event_id_hash FROM ingest_landed_matches WHERE event_id_hash IS NOT NULL
 ),
 
 repeated AS (
     SELECT source_row
-    FROM valid_hashes
+    FROM ingest_valid_hashes
     WHERE content_hash IN (SELECT content_hash FROM shared_content_hashes)
        OR event_id_hash IN (SELECT event_id_hash FROM shared_event_id_hashes)
 )
@@ -184,15 +208,14 @@ SEMI JOIN repeated USING (source_row);
 
 CREATE OR REPLACE TEMP TABLE ingest_classified AS
 -- Grain here: one row per accepted or quarantined row, and one row per group of duplicates (copies: how
--- many rows it stands for), of the repeated rows set aside by statement 2 and the rows that failed a check.
+-- many rows it stands for), of the repeated rows set aside by statement 4 and the rows that failed a check.
 -- Duplicates are only counted, so the rows are grouped by their key instead of being numbered one by one
 -- (hash aggregates, no sort).
-WITH landed AS NOT MATERIALIZED (
-    -- Events of earlier loads, on the dates this load touches only (the lake partitions of those dates):
-    -- an eventId is unique within its event's UTC date, and a re-sent event keeps its timestamp.
-    SELECT event_id, user_id, session_id, video_id, event_type, event_at,
-           CASE WHEN position_s = 0 THEN 0.0 ELSE position_s END AS position_key, event_date
-    FROM {{landed}}
+WITH landed AS (
+    -- Events of earlier loads that can match (statement 3): an eventId is unique within its event's UTC
+    -- date, and a re-sent event keeps its timestamp.
+    SELECT event_id, user_id, session_id, video_id, event_type, event_at, position_key, event_date
+    FROM ingest_landed_matches
 ),
 
 id_contents AS (

@@ -361,6 +361,11 @@ describe('duplicates and conflicting eventIds', () => {
     // Each content differs from the landed Y in one part: rows 1–6 accepted, their copies 7–12 duplicates.
     expect(third.result).toMatchObject({ read: 12, accepted: 6, quarantined: 0, duplicates: 6 });
     expect((await acceptedOf(session, third.loadId)).map((row) => Number(row.source_row))).toEqual([1, 2, 3, 4, 5, 6]);
+
+    // Alone, with nothing else in its load that shares the landed event's content: still a conflict.
+    const fourth = await ingest(session, [{ ...withId, currentTime: 9 }]);
+    expect(fourth.result).toMatchObject({ read: 1, accepted: 0, quarantined: 1, duplicates: 0 });
+    expect(await quarantineOf(session, fourth.loadId)).toEqual([[1, 'conflicting_event_id']]);
   });
 
   it('across loads: a later load meets the events already landed on the dates it touches', async () => {
