@@ -45,8 +45,10 @@ const [TYPE_ROWS_SQL, HASH_VALID_ROWS_SQL, MATCH_LANDED_SQL, SET_ASIDE_REPEATS_S
   'utf8',
 ).split(/^-- @next-statement.*$/m) as [string, string, string, string, string, string];
 /** What classify-rows.sql leaves for the lake write and the commit; dropped once the load is committed. */
-const CLASSIFICATION_TEMPS = ['ingest_classified', 'ingest_repeated_rows', 'ingest_landed_matches', 'ingest_valid_hashes', 'ingest_typed']
-  .reduce((sql, table) => `${sql} DROP TABLE IF EXISTS ${table};`, 'DROP VIEW IF EXISTS ingest_accepted;');
+const CLASSIFICATION_TEMPS = [
+  'DROP VIEW IF EXISTS ingest_accepted',
+  ...['ingest_classified', 'ingest_repeated_rows', 'ingest_landed_matches', 'ingest_valid_hashes', 'ingest_typed'].map((table) => `DROP TABLE IF EXISTS ${table}`),
+].join('; ');
 const LAKE_SOURCE = 'player_events';
 const RAW_COLUMNS =
   'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
