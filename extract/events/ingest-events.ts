@@ -50,8 +50,15 @@ const CLASSIFICATION_TEMPS = [
   ...['ingest_classified', 'ingest_repeated_rows', 'ingest_landed_matches', 'ingest_valid_hashes', 'ingest_typed'].map((table) => `DROP TABLE IF EXISTS ${table}`),
 ].join('; ');
 const LAKE_SOURCE = 'player_events';
-const RAW_COLUMNS =
-  'event_key, event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
+/**
+ * An accepted event's columns in the lake. Not its event_key: Parquet would keep that UHUGEINT as a lossy
+ * DOUBLE, so the lake replay computes it again from these columns anyway, and the random 128 bits were
+ * the costliest column to compress (a third of the lake COPY's time, two fifths of the files' bytes:
+ * docs/benchmarks.md).
+ */
+const LAKE_COLUMNS =
+  'event_id, user_id, session_id, video_id, event_name, event_type, event_at, position_s, video_duration_s, event_date, load_id, source_row, source_file';
+const RAW_COLUMNS = `event_key, ${LAKE_COLUMNS}`;
 
 /** Files named by the arguments: a file, every event file below a folder, or a glob (DuckDB's glob). */
 export async function expandEventPaths(warehouse: Warehouse, patterns: readonly string[]): Promise<string[]> {
@@ -370,7 +377,7 @@ async function landAcceptedEvents(warehouse: Warehouse, dir: DataDir, loadId: nu
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   await warehouse.run(
-    `COPY (SELECT ${RAW_COLUMNS} FROM ingest_accepted)
+    `COPY (SELECT ${LAKE_COLUMNS} FROM ingest_accepted)
      TO ${sqlString(temporary)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date), WRITE_PARTITION_COLUMNS true,
        FILENAME_PATTERN 'part_{i}')`,
   );

@@ -53,7 +53,7 @@ ALTER TABLE raw.player_events ADD COLUMN IF NOT EXISTS video_no INTEGER;
 -- else the content, as two 64-bit hashes of different orders (only uniqueness matters: duplicates are
 -- found by comparing columns). position_key is the position with -0.0 read as 0.0. Used by ingest
 -- (sql/events/classify-rows.sql) and by the lake replay, which computes the key again from a lake file's
--- columns (Parquet keeps a UHUGEINT as a DOUBLE, so the lake's copy of the key has lost digits).
+-- columns (the lake files do not hold it: Parquet would keep a UHUGEINT as a lossy DOUBLE).
 -- A macro is expanded in place: the statements that use it run as if the expression were written there.
 CREATE OR REPLACE MACRO raw.event_key(event_id, event_date, user_id, session_id, video_id, event_type, event_at, position_key) AS
     CASE WHEN event_id IS NOT NULL

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestEvents } from '../../extract/events/ingest-events.ts';
@@ -99,6 +99,14 @@ describe('ingest-events', () => {
     const landed = Number(await session.warehouse.scalar(`SELECT sum(row_count) FROM meta.landed_files WHERE source = 'player_events'`));
     const inLake = Number(await session.warehouse.scalar(`SELECT count(*) FROM read_parquet(${sqlString(lake + '/*/*.parquet')})`));
     expect([landed, inLake]).toEqual([4, 4]);
+    // An event's columns as landed, without the event_key (computed again from them when the lake is replayed).
+    const lakeColumns = await session.warehouse.rows<{ column_name: string }>(
+      `SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(lake + '/*/*.parquet')}, hive_partitioning = false))`,
+    );
+    expect(lakeColumns.map((c) => c.column_name)).toEqual([
+      'event_id', 'user_id', 'session_id', 'video_id', 'event_name', 'event_type', 'event_at', 'position_s', 'video_duration_s',
+      'event_date', 'load_id', 'source_row', 'source_file',
+    ]);
 
     // Again: the same files add nothing.
     const second = await ingestEvents(session.warehouse, session.dir, session.runId, [csv, parquet], () => undefined);
@@ -110,6 +118,30 @@ describe('ingest-events', () => {
     expect(await ingestEvents(session.warehouse, session.dir, session.runId, [copy], () => undefined)).toMatchObject({ read: 1, duplicates: 1, accepted: 0 });
     expect(Number(await session.warehouse.scalar(`SELECT count(*) FROM raw.player_events`))).toBe(4);
     expect(Number(await session.warehouse.scalar(`SELECT count(*) - count(DISTINCT event_key) FROM raw.player_events`))).toBe(0);
+    session.warehouse.close();
+  });
+
+  it('de-duplicates against lake files written with an event_key column (older versions) and without one alike', async () => {
+    const session = await eventSession();
+    await ingestLines(session, [{ ...good, eventId: 'e1' }]);
+    // Load 1's file as versions before 2026-12-01 wrote it: the key first, as Parquet keeps a UHUGEINT (a DOUBLE).
+    const day = join(session.dir.rawLake('player_events'), 'event_date=2024-01-01');
+    const [olderFile] = readdirSync(day);
+    const rewritten = join(session.dir.root, 'older.parquet');
+    await session.warehouse.run(
+      `COPY (SELECT CAST(12345 AS DOUBLE) AS event_key, * FROM read_parquet(${sqlString(join(day, olderFile!))}, hive_partitioning = false))
+       TO ${sqlString(rewritten)} (FORMAT parquet)`,
+    );
+    renameSync(rewritten, join(day, olderFile!));
+    await ingestLines(session, [{ ...good, currentTime: 5 }]);
+    const third = await ingestLines(session, [
+      { ...good, eventId: 'e1' }, // a copy of load 1's event (older file): duplicate
+      { ...good, eventId: 'e1', currentTime: 9 }, // its eventId for other content: conflict
+      { ...good, currentTime: 5 }, // a copy of load 2's event (newer file): duplicate
+      { ...good, currentTime: 7 }, // new
+    ]);
+    expect(third).toMatchObject({ read: 4, accepted: 1, quarantined: 1, duplicates: 2 });
+    expect(third.files[0]!.quarantineReasons).toEqual({ conflicting_event_id: 1 });
     session.warehouse.close();
   });
 
