@@ -121,6 +121,20 @@ describe('ingest-events', () => {
     session.warehouse.close();
   });
 
+  it('NDJSON: a line of spaces is blank and not a row; a line holding anything else is one (a tab: malformed_json)', async () => {
+    const session = await eventSession();
+    const counts = await ingestLines(session, [good, '', ' ', '    ', '\t', ' x ', { ...good, currentTime: 1 }]);
+    expect(counts).toMatchObject({ read: 4, accepted: 2, quarantined: 2, duplicates: 0 });
+    const quarantined = await session.warehouse.rows<{ source_row: string; reason: string; raw_text: string }>(
+      `SELECT source_row, reason, raw_text FROM raw.player_events_quarantine ORDER BY source_row`,
+    );
+    expect(quarantined.map((q) => [Number(q.source_row), q.reason, q.raw_text])).toEqual([
+      [5, 'malformed_json', '\t'],
+      [6, 'malformed_json', ' x '],
+    ]);
+    session.warehouse.close();
+  });
+
   it('de-duplicates against lake files written with an event_key column (older versions) and without one alike', async () => {
     const session = await eventSession();
     await ingestLines(session, [{ ...good, eventId: 'e1' }]);
