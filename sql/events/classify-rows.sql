@@ -333,8 +333,8 @@ WHERE reason IS NOT NULL;
 
 CREATE OR REPLACE TEMP VIEW ingest_accepted AS
 -- Grain: one row per accepted event, the columns of raw.player_events but the numbers. A view: the rows
--- are read three times (the lake COPY, the numbering, the raw table), each time cheaper than writing them
--- to another table once.
+-- are read three times (the lake COPY, the numbering, the raw table) and counted once, each time cheaper
+-- than writing them to another table once.
 SELECT
     source_row,
     -- unique in raw.player_events (sql/schema/20_events.sql)
